@@ -1,0 +1,7 @@
+//! contract-harness: checks that an HTTP API still keeps the promises its reference pages make.
+//!
+//! The pipeline runs one way: [`spec`] (YAML contracts) → generated cases → execution →
+//! checks → reporting. The [`mock`] server stands beside it: a stateful implementation of the
+//! documented behaviour, used as the default target and as a standalone mock.
+
+pub mod spec;

@@ -1,0 +1,13 @@
+//! Specs: the YAML format, its loader with positions, lint rules and the OpenAPI export.
+
+pub mod diagnostic;
+pub mod format;
+pub mod load;
+pub mod model;
+pub mod rules;
+pub mod source;
+pub mod yaml;
+
+pub use diagnostic::{Diagnostic, Severity};
+pub use load::{Loaded, SpecError, load};
+pub use model::*;

@@ -1,0 +1,493 @@
+//! The typed spec model: services, operations, documented errors and their triggers.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use serde::Deserialize;
+use serde_json::Value;
+
+use super::source::SourceFile;
+
+/// All specs of a run.
+#[derive(Debug, Clone, Default)]
+pub struct SpecSet {
+    /// Services by name.
+    pub services: BTreeMap<String, Service>,
+    /// Operations in a stable order (service, then file name).
+    pub operations: Vec<Operation>,
+}
+
+impl SpecSet {
+    /// The operation with this id.
+    pub fn operation(&self, id: &str) -> Option<&Operation> {
+        self.operations.iter().find(|o| o.id == id)
+    }
+
+    /// The service an operation belongs to.
+    ///
+    /// # Panics
+    /// Never for operations of this set: the loader refuses operations without a service.
+    pub fn service_of(&self, op: &Operation) -> &Service {
+        &self.services[&op.service]
+    }
+}
+
+/// A service file: what its operations share.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Service {
+    /// Service name (`oneaccess`).
+    #[serde(rename = "service")]
+    pub name: String,
+    /// Human title.
+    pub title: String,
+    /// Prefix of every operation path.
+    #[serde(default)]
+    pub base_path: String,
+    /// Seed documents.
+    pub sources: Vec<String>,
+    /// Credential flow.
+    pub auth: Auth,
+    /// Credential roles by name; `default` always exists.
+    pub credentials: BTreeMap<String, CredentialRole>,
+    /// How errors are carried.
+    pub errors: ErrorShape,
+    /// Fixture declarations by name.
+    pub fixtures: BTreeMap<String, FixtureDecl>,
+    /// Where it was read from.
+    #[serde(skip)]
+    pub file: Option<Arc<SourceFile>>,
+}
+
+/// The vendor's credential flow.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Auth {
+    /// Which flow.
+    pub scheme: AuthScheme,
+    /// Path of the token endpoint.
+    pub token_path: String,
+}
+
+/// The credential flows of AUTH.md.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AuthScheme {
+    /// OneAccess: client credentials for a token, then `Authorization: Bearer`.
+    OneaccessClientCredentials,
+    /// Huawei IAM: `X-Subject-Token` from `/v3/auth/tokens`, sent as `X-Auth-Token`.
+    IamToken,
+    /// EnOS API gateway: access token plus `apim-signature`.
+    EnosApim,
+}
+
+/// A named credential and the permission codes it grants.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CredentialRole {
+    /// What it is.
+    #[serde(default)]
+    pub description: String,
+    /// Permission codes granted.
+    pub grants: Vec<String>,
+}
+
+/// How a service carries errors.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Carrier {
+    /// HTTP status plus a code and message in the body.
+    HttpStatus,
+    /// A body envelope whose code says success or error; the HTTP status is not promised.
+    Envelope,
+}
+
+/// The error body shape of a service.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ErrorShape {
+    /// Status or envelope.
+    pub carrier: Carrier,
+    /// Body field holding the code.
+    pub code_field: String,
+    /// Body field holding the message.
+    pub message_field: String,
+    /// Envelope code of a success.
+    #[serde(default)]
+    pub success_code: Option<Value>,
+    /// JSON Schema of an error body.
+    pub schema: Value,
+    /// The schema, compiled by the loader.
+    #[serde(skip)]
+    pub compiled: Compiled,
+}
+
+/// A fixture the operations' cases need, and the values it provides.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FixtureDecl {
+    /// What the target must hold.
+    pub description: String,
+    /// Names of the values it binds (`org_id`, ...).
+    pub values: Vec<String>,
+}
+
+/// One documented operation.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Operation {
+    /// Operation id.
+    pub id: String,
+    /// Page title.
+    pub summary: String,
+    /// Seed document.
+    pub source: String,
+    /// HTTP method.
+    pub method: String,
+    /// Path template (`/x/{id}`), without the service base path.
+    pub path: String,
+    /// Permission codes, any of which allows the call.
+    #[serde(default)]
+    pub permissions: Vec<String>,
+    /// Whether the call deletes or disables something.
+    #[serde(default)]
+    pub destructive: bool,
+    /// Path parameters.
+    #[serde(default)]
+    pub parameters: BTreeMap<String, Parameter>,
+    /// Request headers and body.
+    pub request: Request,
+    /// The documented success.
+    pub success: Success,
+    /// The documented errors.
+    pub errors: Vec<DocError>,
+    /// The page's error examples.
+    #[serde(default)]
+    pub error_examples: Vec<ErrorExample>,
+    /// What the page leaves open.
+    #[serde(default)]
+    pub not_promised: Vec<String>,
+    /// Multi-step checks of state.
+    #[serde(default)]
+    pub sequences: Vec<Sequence>,
+    /// Owning service (the directory).
+    #[serde(skip)]
+    pub service: String,
+    /// Where it was read from.
+    #[serde(skip)]
+    pub file: Option<Arc<SourceFile>>,
+}
+
+impl Operation {
+    /// `file:line:column` of the value at a JSON pointer of this spec.
+    pub fn locate(&self, pointer: &str) -> String {
+        match &self.file {
+            Some(f) => {
+                let p = f.key_pos(pointer);
+                format!("{}:{}:{}", f.path.display(), p.line, p.column)
+            }
+            None => format!("<{}>{pointer}", self.id),
+        }
+    }
+
+    /// The spec file path.
+    pub fn path_buf(&self) -> PathBuf {
+        self.file
+            .as_ref()
+            .map(|f| f.path.clone())
+            .unwrap_or_default()
+    }
+
+    /// Names of the path parameters, in template order.
+    pub fn path_params(&self) -> Vec<String> {
+        template_names(&self.path)
+    }
+}
+
+/// Names between braces in a path template, in order.
+pub fn template_names(path: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest = path;
+    while let Some(start) = rest.find('{') {
+        let Some(len) = rest[start..].find('}') else {
+            break;
+        };
+        out.push(rest[start + 1..start + len].to_string());
+        rest = &rest[start + len + 1..];
+    }
+    out
+}
+
+/// A path parameter.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Parameter {
+    /// The page's description.
+    #[serde(default)]
+    pub description: String,
+    /// JSON Schema of the value (a string when omitted).
+    #[serde(default)]
+    pub schema: Option<Value>,
+}
+
+/// Request headers and body.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Request {
+    /// Required Content-Type, when the page names one.
+    #[serde(default)]
+    pub content_type: Option<String>,
+    /// Other fixed headers.
+    #[serde(default)]
+    pub headers: BTreeMap<String, String>,
+    /// The body.
+    pub body: Body,
+}
+
+/// `none` or a JSON body.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum Body {
+    /// No body (`body: none`).
+    None(NoneTag),
+    /// A JSON body.
+    Json(JsonBody),
+}
+
+impl Body {
+    /// The JSON body, if any.
+    pub fn json(&self) -> Option<&JsonBody> {
+        match self {
+            Body::None(_) => None,
+            Body::Json(b) => Some(b),
+        }
+    }
+}
+
+/// The literal `none`.
+#[derive(Debug, Clone, Copy, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NoneTag {
+    /// `none`
+    None,
+}
+
+/// A JSON body: schema and the page's example.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct JsonBody {
+    /// JSON Schema (draft 2020-12).
+    pub schema: Value,
+    /// The page's example.
+    #[serde(default)]
+    pub example: Option<Value>,
+    /// The schema, compiled by the loader.
+    #[serde(skip)]
+    pub compiled: Compiled,
+}
+
+/// A compiled JSON Schema, shared (compiled once per run by the loader).
+#[derive(Clone, Default)]
+pub struct Compiled(pub Option<Arc<jsonschema::Validator>>);
+
+impl Compiled {
+    /// The validator.
+    ///
+    /// # Panics
+    /// If called on a schema the loader did not compile (a bug, not an input error).
+    pub fn validator(&self) -> &jsonschema::Validator {
+        self.0
+            .as_deref()
+            .expect("schemas are compiled by the loader before use")
+    }
+}
+
+impl std::fmt::Debug for Compiled {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(if self.0.is_some() { "Compiled" } else { "NotCompiled" })
+    }
+}
+
+/// The documented success.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Success {
+    /// HTTP status, when the page gives one.
+    #[serde(default)]
+    pub status: Option<u16>,
+    /// Content-Type, when the page shows one.
+    #[serde(default)]
+    pub content_type: Option<String>,
+    /// The success body.
+    pub body: Body,
+    /// How to make the documented success request.
+    pub case: SuccessCase,
+}
+
+/// The concrete documented-success request.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SuccessCase {
+    /// Fixture whose values fill the path and `{{placeholders}}`.
+    pub fixture: String,
+    /// Body template.
+    #[serde(default)]
+    pub body: Option<Value>,
+}
+
+/// A documented error.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DocError {
+    /// The code as the server sends it (string or number).
+    pub code: Value,
+    /// HTTP status, where documented.
+    #[serde(default)]
+    pub status: Option<u16>,
+    /// The message as sent (`{0}` matches anything), where documented.
+    #[serde(default)]
+    pub message: Option<String>,
+    /// Translation of the message.
+    #[serde(default)]
+    pub translation: Option<String>,
+    /// Description from the page.
+    #[serde(default)]
+    pub description: Option<String>,
+    /// Handling measure.
+    #[serde(default)]
+    pub measure: Option<String>,
+    /// How to provoke it.
+    pub trigger: Trigger,
+}
+
+impl DocError {
+    /// The code as text (for names and tables).
+    pub fn code_text(&self) -> String {
+        code_text(&self.code)
+    }
+}
+
+/// A code value as text, without JSON quotes.
+pub fn code_text(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// How to provoke a documented error.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
+pub enum Trigger {
+    /// A change of the success request.
+    Input(InputChange),
+    /// A value replaced by an id that does not exist.
+    Unknown(String),
+    /// The success request on another fixture.
+    Fixture(String),
+    /// Not provokable by a client (the reason).
+    NotProvokable(String),
+}
+
+/// Changes to the success request.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct InputChange {
+    /// Path parameters replaced.
+    #[serde(default)]
+    pub path: BTreeMap<String, String>,
+    /// Top-level body fields set.
+    #[serde(default)]
+    pub body: serde_json::Map<String, Value>,
+    /// Top-level body fields removed.
+    #[serde(default)]
+    pub remove: Vec<String>,
+}
+
+/// A page's error example.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ErrorExample {
+    /// HTTP status shown.
+    #[serde(default)]
+    pub status: Option<u16>,
+    /// Body shown.
+    pub body: Value,
+}
+
+/// A multi-step check of state.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Sequence {
+    /// Name, part of the case name.
+    pub name: String,
+    /// What it checks.
+    #[serde(default)]
+    pub description: String,
+    /// The steps, in order.
+    pub steps: Vec<Step>,
+}
+
+/// One step of a sequence.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Step {
+    /// Operation id.
+    pub call: String,
+    /// Fixture.
+    pub fixture: String,
+    /// Value renames: `org_id: child_org_id` uses the fixture's `child_org_id` as `org_id`.
+    #[serde(default)]
+    pub bind: BTreeMap<String, String>,
+    /// What must come back.
+    pub expect: Expect,
+}
+
+/// A step's expectation.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum Expect {
+    /// `success` or `documented`.
+    Word(ExpectWord),
+    /// `{error: CODE}`.
+    Error {
+        /// The code.
+        error: Value,
+    },
+}
+
+/// Word expectations.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ExpectWord {
+    /// The documented success.
+    Success,
+    /// Any documented response (success or a documented error): observed, snapshotted.
+    Documented,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn template_names_in_order() {
+        assert_eq!(
+            template_names("/a/{app_id}/b/{app_user_id}/c"),
+            vec!["app_id", "app_user_id"]
+        );
+        assert!(template_names("/plain").is_empty());
+    }
+
+    #[test]
+    fn triggers_are_externally_tagged() {
+        let t: Trigger = serde_json::from_value(serde_json::json!({"unknown": "org_id"}))
+            .expect("trigger");
+        assert!(matches!(t, Trigger::Unknown(ref s) if s == "org_id"));
+        let t: Trigger =
+            serde_json::from_value(serde_json::json!({"input": {"remove": ["user_ids"]}}))
+                .expect("trigger");
+        assert!(matches!(t, Trigger::Input(ref c) if c.remove == ["user_ids"]));
+    }
+}

@@ -1,0 +1,367 @@
+//! The model's own rules, beyond the format schema: references resolve, codes are unique,
+//! JSON Schemas compile, examples match their schemas, and a page's examples agree with its
+//! tables (warnings).
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
+
+use serde_json::Value;
+
+use super::diagnostic::{Anchor, Diagnostic, Severity, did_you_mean};
+use super::model::{
+    Carrier, Compiled, Expect, Operation, Service, SpecSet, Trigger, code_text, template_names,
+};
+use super::source::{SourceFile, escape_token};
+
+type Found = (Vec<Diagnostic>, Vec<Diagnostic>);
+
+/// Applies every rule; compiles the schemas into the model. Returns (errors, warnings).
+pub fn check(set: &mut SpecSet) -> Found {
+    let mut found: Found = (Vec::new(), Vec::new());
+    for service in set.services.values_mut() {
+        if let Some(file) = service.file.clone() {
+            service.errors.compiled =
+                compile(&service.errors.schema, &file, "/errors/schema", &mut found.0);
+        }
+    }
+    let mut seen_ids: BTreeMap<String, String> = BTreeMap::new();
+    for i in 0..set.operations.len() {
+        let Some(file) = set.operations[i].file.clone() else {
+            continue;
+        };
+        let op = &set.operations[i];
+        if let Some(first) = seen_ids.insert(op.id.clone(), file.path.display().to_string()) {
+            found.0.push(err(
+                &file,
+                "/id",
+                "duplicate-operation",
+                format!("operation id `{}` is already used by {first}", op.id),
+            ));
+        }
+        let Some(service) = set.services.get(&op.service).cloned() else {
+            continue;
+        };
+        compile_operation(&mut set.operations[i], &file, &mut found.0);
+        let op = &set.operations[i];
+        check_operation(op, &service, &file, &mut found);
+    }
+    for op in &set.operations {
+        if let Some(file) = op.file.clone() {
+            check_sequences(op, set, &file, &mut found.0);
+        }
+    }
+    found
+}
+
+fn err(file: &SourceFile, pointer: &str, rule: &'static str, msg: String) -> Diagnostic {
+    Diagnostic::at(file, pointer, Anchor::Value, Severity::Error, rule, msg)
+}
+
+fn warn(file: &SourceFile, pointer: &str, rule: &'static str, msg: String) -> Diagnostic {
+    Diagnostic::at(file, pointer, Anchor::Value, Severity::Warning, rule, msg)
+}
+
+fn compile(schema: &Value, file: &SourceFile, pointer: &str, errors: &mut Vec<Diagnostic>) -> Compiled {
+    match jsonschema::draft202012::new(schema) {
+        Ok(v) => Compiled(Some(Arc::new(v))),
+        Err(e) => {
+            let inner = format!("{pointer}{}", e.instance_path().as_str());
+            let expected = if inner.ends_with("/type") {
+                "a JSON Schema type: one of array, boolean, integer, null, number, object, string"
+            } else {
+                "a JSON Schema (draft 2020-12)"
+            };
+            errors.push(
+                err(file, &inner, "invalid-schema", format!("invalid JSON Schema: {e}"))
+                    .expected(expected),
+            );
+            Compiled(None)
+        }
+    }
+}
+
+fn compile_operation(op: &mut Operation, file: &SourceFile, errors: &mut Vec<Diagnostic>) {
+    if let super::model::Body::Json(b) = &mut op.request.body {
+        b.compiled = compile(&b.schema, file, "/request/body/schema", errors);
+    }
+    if let super::model::Body::Json(b) = &mut op.success.body {
+        b.compiled = compile(&b.schema, file, "/success/body/schema", errors);
+    }
+    for (name, p) in &op.parameters {
+        if let Some(schema) = &p.schema {
+            let ptr = format!("/parameters/{}/schema", escape_token(name));
+            compile(schema, file, &ptr, errors);
+        }
+    }
+}
+
+/// Checks an instance against a compiled schema; one diagnostic per violation.
+fn example_against(
+    compiled: &Compiled,
+    instance: &Value,
+    file: &SourceFile,
+    pointer: &str,
+    what: &str,
+    out: &mut Vec<Diagnostic>,
+) {
+    let Some(v) = compiled.0.as_deref() else {
+        return;
+    };
+    for e in v.iter_errors(instance) {
+        let at = format!("{pointer}{}", e.instance_path().as_str());
+        out.push(
+            err(file, &at, "example-schema", format!("{what} does not match its schema: {e}"))
+                .expected(format!("a value valid at schema path {}", e.schema_path().as_str())),
+        );
+    }
+}
+
+fn check_operation(op: &Operation, service: &Service, file: &SourceFile, found: &mut Found) {
+    let (errors, warnings) = found;
+    if !service.sources.contains(&op.source) {
+        errors.push(
+            err(file, "/source", "unknown-source", format!("source `{}` is not one of the service's sources", op.source))
+                .expected(format!("one of {}", service.sources.join(", "))),
+        );
+    }
+    // Path parameters: the template and the declarations agree.
+    let names = template_names(&op.path);
+    for n in &names {
+        if !op.parameters.contains_key(n) {
+            errors.push(
+                err(file, "/path", "undeclared-parameter", format!("path parameter `{n}` is not declared"))
+                    .hint(format!("add `{n}:` under `parameters`")),
+            );
+        }
+    }
+    for n in op.parameters.keys() {
+        if !names.contains(n) {
+            let ptr = format!("/parameters/{}", escape_token(n));
+            errors.push(
+                Diagnostic::at(file, &ptr, Anchor::Key, Severity::Error, "unused-parameter", format!("parameter `{n}` is not in the path template"))
+                    .expected(format!("one of the template's names: {}", names.join(", "))),
+            );
+        }
+    }
+    // Examples against their schemas.
+    if let Some(b) = op.request.body.json() {
+        if let Some(ex) = &b.example {
+            example_against(&b.compiled, ex, file, "/request/body/example", "the request example", errors);
+        }
+    }
+    if let Some(b) = op.success.body.json() {
+        if let Some(ex) = &b.example {
+            example_against(&b.compiled, ex, file, "/success/body/example", "the success example", errors);
+        }
+    }
+    for (i, ex) in op.error_examples.iter().enumerate() {
+        let ptr = format!("/error_examples/{i}/body");
+        example_against(&service.errors.compiled, &ex.body, file, &ptr, "the error example", errors);
+    }
+    // The success case's fixture and placeholders.
+    let fixture_ok = check_fixture(&op.success.case.fixture, service, file, "/success/case/fixture", errors);
+    let values: BTreeSet<String> = service
+        .fixtures
+        .get(&op.success.case.fixture)
+        .map(|f| f.values.iter().cloned().collect())
+        .unwrap_or_default();
+    if fixture_ok {
+        for n in &names {
+            if !values.contains(n) {
+                errors.push(err(file, "/success/case/fixture", "fixture-values", format!("fixture `{}` provides no value `{n}` for the path", op.success.case.fixture))
+                    .expected(format!("a fixture whose values include {}", names.join(", "))));
+            }
+        }
+        if let Some(body) = &op.success.case.body {
+            for p in placeholders(body) {
+                if !values.contains(&p) {
+                    errors.push(err(file, "/success/case/body", "unknown-placeholder", format!("placeholder `{{{{{p}}}}}` is not a value of fixture `{}`", op.success.case.fixture))
+                        .expected(format!("one of {}", values.iter().cloned().collect::<Vec<_>>().join(", "))));
+                }
+            }
+        }
+    }
+    if op.request.body.json().is_some() && op.success.case.body.is_none() {
+        errors.push(err(file, "/success/case", "missing-case-body", "the operation takes a body but the success case gives none".into()).hint("add `body:` to the case"));
+    }
+    check_errors(op, service, file, &names, &values, errors);
+    check_examples_agree(op, service, file, warnings);
+}
+
+fn check_fixture(name: &str, service: &Service, file: &SourceFile, ptr: &str, errors: &mut Vec<Diagnostic>) -> bool {
+    if service.fixtures.contains_key(name) {
+        return true;
+    }
+    let mut d = err(file, ptr, "unknown-fixture", format!("unknown fixture `{name}`")).expected(format!(
+        "a fixture declared in {}/service.yaml",
+        service.name
+    ));
+    if let Some(m) = did_you_mean(name, service.fixtures.keys().map(String::as_str)) {
+        d = d.hint(format!("did you mean `{m}`?"));
+    }
+    errors.push(d);
+    false
+}
+
+fn check_errors(
+    op: &Operation,
+    service: &Service,
+    file: &SourceFile,
+    names: &[String],
+    values: &BTreeSet<String>,
+    errors: &mut Vec<Diagnostic>,
+) {
+    let mut codes = BTreeSet::new();
+    let body_fields: BTreeSet<String> = op
+        .request
+        .body
+        .json()
+        .and_then(|b| b.schema.get("properties"))
+        .and_then(Value::as_object)
+        .map(|m| m.keys().cloned().collect())
+        .unwrap_or_default();
+    for (i, e) in op.errors.iter().enumerate() {
+        let base = format!("/errors/{i}");
+        if !codes.insert(code_text(&e.code)) {
+            errors.push(err(file, &format!("{base}/code"), "duplicate-code", format!("error code `{}` is documented twice", e.code_text())));
+        }
+        if service.errors.carrier == Carrier::HttpStatus && e.status.is_none() {
+            errors.push(err(file, &base, "missing-status", format!("error `{}` has no status, but {} carries errors in the HTTP status", e.code_text(), service.name)));
+        }
+        let tptr = format!("{base}/trigger");
+        match &e.trigger {
+            Trigger::Fixture(name) => {
+                let ok = check_fixture(name, service, file, &format!("{tptr}/fixture"), errors);
+                if ok {
+                    let fv = &service.fixtures[name].values;
+                    for v in values {
+                        if !fv.contains(v) {
+                            errors.push(err(file, &format!("{tptr}/fixture"), "fixture-values", format!("fixture `{name}` lacks value `{v}` that the success request uses")));
+                        }
+                    }
+                }
+            }
+            Trigger::Unknown(name) => {
+                if !values.contains(name) {
+                    let mut d = err(file, &format!("{tptr}/unknown"), "unknown-value", format!("`{name}` is not a value of the success fixture `{}`", op.success.case.fixture))
+                        .expected(format!("one of {}", values.iter().cloned().collect::<Vec<_>>().join(", ")));
+                    if let Some(m) = did_you_mean(name, values.iter().map(String::as_str)) {
+                        d = d.hint(format!("did you mean `{m}`?"));
+                    }
+                    errors.push(d);
+                }
+            }
+            Trigger::Input(change) => {
+                for p in change.path.keys() {
+                    if !names.contains(p) {
+                        errors.push(err(file, &format!("{tptr}/input/path/{}", escape_token(p)), "unknown-parameter", format!("`{p}` is not a path parameter"))
+                            .expected(format!("one of {}", names.join(", "))));
+                    }
+                }
+                for (k, ptr) in change
+                    .body
+                    .keys()
+                    .map(|k| (k, format!("{tptr}/input/body/{}", escape_token(k))))
+                    .chain(change.remove.iter().enumerate().map(|(j, k)| (k, format!("{tptr}/input/remove/{j}"))))
+                {
+                    if !body_fields.contains(k) {
+                        errors.push(err(file, &ptr, "unknown-body-field", format!("`{k}` is not a field of the request body"))
+                            .expected(format!("one of {}", body_fields.iter().cloned().collect::<Vec<_>>().join(", "))));
+                    }
+                }
+            }
+            Trigger::NotProvokable(_) => {}
+        }
+    }
+}
+
+/// Warnings where a page's examples disagree with its tables.
+fn check_examples_agree(op: &Operation, service: &Service, file: &SourceFile, warnings: &mut Vec<Diagnostic>) {
+    let code_field = &service.errors.code_field;
+    let msg_field = &service.errors.message_field;
+    for (i, ex) in op.error_examples.iter().enumerate() {
+        let Some(code) = ex.body.get(code_field) else {
+            continue;
+        };
+        let ptr = format!("/error_examples/{i}/body/{}", escape_token(code_field));
+        let text = code_text(code);
+        let exact = op.errors.iter().find(|e| e.code == *code);
+        let trimmed = op.errors.iter().find(|e| e.code_text() == text.trim());
+        match (exact, trimmed) {
+            (Some(doc), _) => {
+                if let (Some(m), Some(documented)) = (ex.body.get(msg_field).and_then(Value::as_str), &doc.message) {
+                    if m != documented {
+                        warnings.push(warn(file, &format!("/error_examples/{i}/body/{}", escape_token(msg_field)), "example-table", format!("the example's message {m:?} differs from the table's {documented:?} for `{text}`")));
+                    }
+                }
+                if let (Some(s), Some(documented)) = (ex.status, doc.status) {
+                    if s != documented {
+                        warnings.push(warn(file, &format!("/error_examples/{i}/status"), "example-table", format!("the example's status {s} differs from the table's {documented} for `{text}`")));
+                    }
+                }
+            }
+            (None, Some(doc)) => warnings.push(
+                warn(file, &ptr, "example-table", format!("the page's error example has code {text:?}, but its table says `{}`", doc.code_text()))
+                    .hint("the example's code has surrounding white space; servers send the table's code")
+                    .expected(format!("`{}`", doc.code_text())),
+            ),
+            (None, None) => warnings.push(warn(file, &ptr, "example-table", format!("the page's error example has code {text:?}, which its table does not list"))),
+        }
+    }
+}
+
+fn check_sequences(op: &Operation, set: &SpecSet, file: &SourceFile, errors: &mut Vec<Diagnostic>) {
+    let Some(service) = set.services.get(&op.service) else {
+        return;
+    };
+    let mut names = BTreeSet::new();
+    for (i, seq) in op.sequences.iter().enumerate() {
+        if !names.insert(&seq.name) {
+            errors.push(err(file, &format!("/sequences/{i}/name"), "duplicate-sequence", format!("sequence `{}` is defined twice", seq.name)));
+        }
+        for (j, step) in seq.steps.iter().enumerate() {
+            let base = format!("/sequences/{i}/steps/{j}");
+            let Some(called) = set.operation(&step.call).filter(|o| o.service == op.service) else {
+                errors.push(err(file, &format!("{base}/call"), "unknown-operation", format!("no operation `{}` in service {}", step.call, op.service)));
+                continue;
+            };
+            if !check_fixture(&step.fixture, service, file, &format!("{base}/fixture"), errors) {
+                continue;
+            }
+            let fv = &service.fixtures[&step.fixture].values;
+            for (to, from) in &step.bind {
+                if !fv.contains(from) {
+                    errors.push(err(file, &format!("{base}/bind/{}", escape_token(to)), "unknown-value", format!("fixture `{}` has no value `{from}`", step.fixture)));
+                }
+            }
+            if let Expect::Error { error } = &step.expect {
+                if !called.errors.iter().any(|e| e.code == *error) {
+                    errors.push(err(file, &format!("{base}/expect/error"), "unknown-code", format!("`{}` is not a documented error of {}", code_text(error), called.id)));
+                }
+            }
+        }
+    }
+}
+
+/// `{{name}}` placeholders in the strings of a JSON value.
+pub fn placeholders(v: &Value) -> Vec<String> {
+    let mut out = Vec::new();
+    collect(v, &mut out);
+    out
+}
+
+fn collect(v: &Value, out: &mut Vec<String>) {
+    match v {
+        Value::String(s) => {
+            let mut rest = s.as_str();
+            while let Some(start) = rest.find("{{") {
+                let Some(len) = rest[start..].find("}}") else { break };
+                out.push(rest[start + 2..start + len].trim().to_string());
+                rest = &rest[start + len + 2..];
+            }
+        }
+        Value::Array(a) => a.iter().for_each(|x| collect(x, out)),
+        Value::Object(m) => m.values().for_each(|x| collect(x, out)),
+        _ => {}
+    }
+}
