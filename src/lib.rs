@@ -4,4 +4,5 @@
 //! checks → reporting. The [`mock`] server stands beside it: a stateful implementation of the
 //! documented behaviour, used as the default target and as a standalone mock.
 
+pub mod mock;
 pub mod spec;

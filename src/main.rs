@@ -7,7 +7,11 @@ use clap::{Parser, Subcommand};
 use contract_harness::spec;
 
 #[derive(Parser)]
-#[command(name = "contract-harness", version, about = "Checks that an HTTP API keeps the promises of its reference pages")]
+#[command(
+    name = "contract-harness",
+    version,
+    about = "Checks that an HTTP API keeps the promises of its reference pages"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -21,12 +25,47 @@ enum Command {
         #[arg(default_value = "specs")]
         path: PathBuf,
     },
+    /// Export the specs as one OpenAPI 3.1 document.
+    Openapi {
+        /// Spec directory.
+        #[arg(default_value = "specs")]
+        path: PathBuf,
+        /// Write to this file instead of standard output.
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+    },
+    /// Run the embedded mock server standalone.
+    Mock {
+        /// Port on 127.0.0.1 (0 picks a free one).
+        #[arg(long, default_value_t = 8080)]
+        port: u16,
+        /// Seed file replacing the built-in mock/seed.yaml.
+        #[arg(long)]
+        seed: Option<PathBuf>,
+        /// Switch on one deliberate contract violation.
+        #[arg(long)]
+        fault: Option<String>,
+        /// Print the fault catalogue and exit.
+        #[arg(long)]
+        list_faults: bool,
+        /// Do not log requests.
+        #[arg(long)]
+        quiet: bool,
+    },
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Lint { path } => lint(&path),
+        Command::Openapi { path, output } => openapi(&path, output.as_deref()),
+        Command::Mock {
+            port,
+            seed,
+            fault,
+            list_faults,
+            quiet,
+        } => mock(port, seed.as_deref(), fault.as_deref(), list_faults, quiet),
     }
 }
 
@@ -51,4 +90,99 @@ fn lint(path: &std::path::Path) -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+fn openapi(path: &std::path::Path, output: Option<&std::path::Path>) -> ExitCode {
+    let loaded = match spec::load(path) {
+        Ok(l) => l,
+        Err(e) => {
+            eprintln!("{e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let doc = spec::openapi::export(&loaded.specs);
+    let text = match serde_json::to_string_pretty(&doc) {
+        Ok(t) => t + "\n",
+        Err(e) => {
+            eprintln!("error: cannot serialize the OpenAPI document: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match output {
+        Some(file) => {
+            if let Err(e) = std::fs::write(file, text) {
+                eprintln!("error: cannot write {}: {e}", file.display());
+                return ExitCode::FAILURE;
+            }
+            eprintln!("wrote {}", file.display());
+        }
+        None => print!("{text}"),
+    }
+    ExitCode::SUCCESS
+}
+
+fn mock(
+    port: u16,
+    seed: Option<&std::path::Path>,
+    fault: Option<&str>,
+    list_faults: bool,
+    quiet: bool,
+) -> ExitCode {
+    use contract_harness::mock::{Fault, MockConfig, MockServer, Seed};
+    if list_faults {
+        for f in Fault::ALL {
+            println!("{:<32} {:<22} {}", f.name(), f.kind(), f.description());
+        }
+        return ExitCode::SUCCESS;
+    }
+    let seed = match seed
+        .map(Seed::from_file)
+        .unwrap_or_else(|| Ok(Seed::builtin()))
+    {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let fault = match fault.map(str::parse::<Fault>).transpose() {
+        Ok(f) => f,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let mut config = MockConfig::new(std::sync::Arc::new(seed));
+    config.fault = fault;
+    config.log = !quiet;
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: cannot start the runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    runtime.block_on(async move {
+        let addr = std::net::SocketAddr::from(([127, 0, 0, 1], port));
+        let server = match MockServer::start(&config, addr).await {
+            Ok(s) => s,
+            Err(e) => {
+                eprintln!("error: cannot listen on {addr}: {e}");
+                return ExitCode::FAILURE;
+            }
+        };
+        eprintln!(
+            "contract-harness mock listening on {}{}",
+            server.base_url(),
+            fault
+                .map(|f| format!(" with fault {f}"))
+                .unwrap_or_default()
+        );
+        let _ = tokio::signal::ctrl_c().await;
+        drop(server);
+        ExitCode::SUCCESS
+    })
 }

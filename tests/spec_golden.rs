@@ -85,7 +85,10 @@ fn shipped_specs_load_with_the_documented_warning() {
     let loaded = spec::load(Path::new("specs")).expect("shipped specs are valid");
     assert_eq!(loaded.specs.operations.len(), 5);
     let pairs: usize = loaded.specs.operations.iter().map(|o| o.errors.len()).sum();
-    assert_eq!(pairs, 17, "the five pages document 17 (operation, error code) pairs");
+    assert_eq!(
+        pairs, 17,
+        "the five pages document 17 (operation, error code) pairs"
+    );
     assert!(
         loaded
             .warnings

@@ -143,7 +143,10 @@ fn translate(
                 .map(|n| resolve(schema, n))
                 .and_then(|n| n.get("description"))
                 .and_then(Value::as_str)
-                .map_or_else(|| format!("a field `{name}`"), |d| format!("a field `{name}`: {d}"));
+                .map_or_else(
+                    || format!("a field `{name}`"),
+                    |d| format!("a field `{name}`: {d}"),
+                );
             out.push(
                 diag(
                     Anchor::Key,
@@ -155,7 +158,9 @@ fn translate(
             );
         }
         ValidationErrorKind::Type { kind } => {
-            let expected = format!("{kind:?}").to_lowercase().replace(['"', '(', ')'], "");
+            let expected = format!("{kind:?}")
+                .to_lowercase()
+                .replace(['"', '(', ')'], "");
             out.push(
                 diag(
                     Anchor::Value,
@@ -224,17 +229,20 @@ fn translate(
             }
         }
         ValidationErrorKind::MinProperties { .. } | ValidationErrorKind::MaxProperties { .. } => {
-            let keys = schema
+            let keys: Vec<String> = schema
                 .pointer(parent(&spath))
                 .and_then(|n| n.get("properties"))
                 .and_then(Value::as_object)
-                .map(|m| m.keys().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", "))
+                .map(|m| m.keys().map(|k| format!("`{k}`")).collect())
                 .unwrap_or_default();
+            let found = instance.as_object().map_or(0, serde_json::Map::len);
             out.push(
-                diag(Anchor::Key, "wrong-value", err.to_string()).expected(format!(
-                    "{} (exactly one of {keys} for a trigger)",
-                    description_at(schema, &spath).unwrap_or_else(|| "a mapping".into())
-                )),
+                diag(
+                    Anchor::Key,
+                    "wrong-value",
+                    format!("{found} entries where {}", err.kind_text()),
+                )
+                .expected(format!("entries among {}", keys.join(", "))),
             );
         }
         _ => {
@@ -243,6 +251,20 @@ fn translate(
                 d = d.expected(desc);
             }
             out.push(d);
+        }
+    }
+}
+
+trait KindText {
+    fn kind_text(&self) -> String;
+}
+
+impl KindText for ValidationError<'_> {
+    fn kind_text(&self) -> String {
+        match self.kind() {
+            ValidationErrorKind::MaxProperties { limit } => format!("at most {limit} allowed"),
+            ValidationErrorKind::MinProperties { limit } => format!("at least {limit} needed"),
+            _ => self.to_string(),
         }
     }
 }

@@ -5,7 +5,6 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-
 use super::diagnostic::{Anchor, Diagnostic, Severity};
 use super::format::{self, FileKind};
 use super::model::{Operation, Service, SpecSet};
@@ -125,14 +124,17 @@ fn load_service_dir(
     let service_name = if service_path.is_file() {
         parse_file::<Service>(&service_path, FileKind::Service, errors)?.map(|(mut s, file)| {
             if s.name != dir_name {
-                errors.push(Diagnostic::at(
-                    &file,
-                    "/service",
-                    Anchor::Value,
-                    Severity::Error,
-                    "service-name",
-                    format!("service `{}` is in directory `{dir_name}`", s.name),
-                ).expected(format!("`service: {dir_name}` (the directory name)")));
+                errors.push(
+                    Diagnostic::at(
+                        &file,
+                        "/service",
+                        Anchor::Value,
+                        Severity::Error,
+                        "service-name",
+                        format!("service `{}` is in directory `{dir_name}`", s.name),
+                    )
+                    .expected(format!("`service: {dir_name}` (the directory name)")),
+                );
             }
             s.file = Some(file);
             let name = s.name.clone();
@@ -157,7 +159,10 @@ fn load_service_dir(
                     Anchor::Value,
                     Severity::Error,
                     "no-service",
-                    format!("operation file outside a service: {} has no service.yaml", dir.display()),
+                    format!(
+                        "operation file outside a service: {} has no service.yaml",
+                        dir.display()
+                    ),
                 ));
             }
             op.service = service_name.clone().unwrap_or(dir_name.clone());
@@ -183,7 +188,14 @@ fn parse_file<T: serde::de::DeserializeOwned>(
     let value = match yaml::parse(&mut file) {
         Ok(v) => v,
         Err(e) => {
-            let mut d = Diagnostic::at(&file, "", Anchor::Value, Severity::Error, "yaml-syntax", e.message);
+            let mut d = Diagnostic::at(
+                &file,
+                "",
+                Anchor::Value,
+                Severity::Error,
+                "yaml-syntax",
+                e.message,
+            );
             d.pos = e.pos;
             d.line_text = file.line_text(e.pos.line).to_string();
             d.field = "(document)".into();
@@ -200,7 +212,14 @@ fn parse_file<T: serde::de::DeserializeOwned>(
         Ok(t) => Ok(Some((t, Arc::new(file)))),
         Err(e) => {
             // The format schema and the model disagree: report it at the document.
-            errors.push(Diagnostic::at(&file, "", Anchor::Value, Severity::Error, "model", e.to_string()));
+            errors.push(Diagnostic::at(
+                &file,
+                "",
+                Anchor::Value,
+                Severity::Error,
+                "model",
+                e.to_string(),
+            ));
             Ok(None)
         }
     }

@@ -4,6 +4,7 @@ pub mod diagnostic;
 pub mod format;
 pub mod load;
 pub mod model;
+pub mod openapi;
 pub mod rules;
 pub mod source;
 pub mod yaml;

@@ -305,7 +305,11 @@ impl Compiled {
 
 impl std::fmt::Debug for Compiled {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(if self.0.is_some() { "Compiled" } else { "NotCompiled" })
+        f.write_str(if self.0.is_some() {
+            "Compiled"
+        } else {
+            "NotCompiled"
+        })
     }
 }
 
@@ -482,8 +486,8 @@ mod tests {
 
     #[test]
     fn triggers_are_externally_tagged() {
-        let t: Trigger = serde_json::from_value(serde_json::json!({"unknown": "org_id"}))
-            .expect("trigger");
+        let t: Trigger =
+            serde_json::from_value(serde_json::json!({"unknown": "org_id"})).expect("trigger");
         assert!(matches!(t, Trigger::Unknown(ref s) if s == "org_id"));
         let t: Trigger =
             serde_json::from_value(serde_json::json!({"input": {"remove": ["user_ids"]}}))

@@ -20,8 +20,12 @@ pub fn check(set: &mut SpecSet) -> Found {
     let mut found: Found = (Vec::new(), Vec::new());
     for service in set.services.values_mut() {
         if let Some(file) = service.file.clone() {
-            service.errors.compiled =
-                compile(&service.errors.schema, &file, "/errors/schema", &mut found.0);
+            service.errors.compiled = compile(
+                &service.errors.schema,
+                &file,
+                "/errors/schema",
+                &mut found.0,
+            );
         }
     }
     let mut seen_ids: BTreeMap<String, String> = BTreeMap::new();
@@ -61,7 +65,12 @@ fn warn(file: &SourceFile, pointer: &str, rule: &'static str, msg: String) -> Di
     Diagnostic::at(file, pointer, Anchor::Value, Severity::Warning, rule, msg)
 }
 
-fn compile(schema: &Value, file: &SourceFile, pointer: &str, errors: &mut Vec<Diagnostic>) -> Compiled {
+fn compile(
+    schema: &Value,
+    file: &SourceFile,
+    pointer: &str,
+    errors: &mut Vec<Diagnostic>,
+) -> Compiled {
     match jsonschema::draft202012::new(schema) {
         Ok(v) => Compiled(Some(Arc::new(v))),
         Err(e) => {
@@ -72,8 +81,13 @@ fn compile(schema: &Value, file: &SourceFile, pointer: &str, errors: &mut Vec<Di
                 "a JSON Schema (draft 2020-12)"
             };
             errors.push(
-                err(file, &inner, "invalid-schema", format!("invalid JSON Schema: {e}"))
-                    .expected(expected),
+                err(
+                    file,
+                    &inner,
+                    "invalid-schema",
+                    format!("invalid JSON Schema: {e}"),
+                )
+                .expected(expected),
             );
             Compiled(None)
         }
@@ -110,8 +124,16 @@ fn example_against(
     for e in v.iter_errors(instance) {
         let at = format!("{pointer}{}", e.instance_path().as_str());
         out.push(
-            err(file, &at, "example-schema", format!("{what} does not match its schema: {e}"))
-                .expected(format!("a value valid at schema path {}", e.schema_path().as_str())),
+            err(
+                file,
+                &at,
+                "example-schema",
+                format!("{what} does not match its schema: {e}"),
+            )
+            .expected(format!(
+                "a value valid at schema path {}",
+                e.schema_path().as_str()
+            )),
         );
     }
 }
@@ -120,8 +142,13 @@ fn check_operation(op: &Operation, service: &Service, file: &SourceFile, found: 
     let (errors, warnings) = found;
     if !service.sources.contains(&op.source) {
         errors.push(
-            err(file, "/source", "unknown-source", format!("source `{}` is not one of the service's sources", op.source))
-                .expected(format!("one of {}", service.sources.join(", "))),
+            err(
+                file,
+                "/source",
+                "unknown-source",
+                format!("source `{}` is not one of the service's sources", op.source),
+            )
+            .expected(format!("one of {}", service.sources.join(", "))),
         );
     }
     // Path parameters: the template and the declarations agree.
@@ -129,8 +156,13 @@ fn check_operation(op: &Operation, service: &Service, file: &SourceFile, found: 
     for n in &names {
         if !op.parameters.contains_key(n) {
             errors.push(
-                err(file, "/path", "undeclared-parameter", format!("path parameter `{n}` is not declared"))
-                    .hint(format!("add `{n}:` under `parameters`")),
+                err(
+                    file,
+                    "/path",
+                    "undeclared-parameter",
+                    format!("path parameter `{n}` is not declared"),
+                )
+                .hint(format!("add `{n}:` under `parameters`")),
             );
         }
     }
@@ -138,28 +170,62 @@ fn check_operation(op: &Operation, service: &Service, file: &SourceFile, found: 
         if !names.contains(n) {
             let ptr = format!("/parameters/{}", escape_token(n));
             errors.push(
-                Diagnostic::at(file, &ptr, Anchor::Key, Severity::Error, "unused-parameter", format!("parameter `{n}` is not in the path template"))
-                    .expected(format!("one of the template's names: {}", names.join(", "))),
+                Diagnostic::at(
+                    file,
+                    &ptr,
+                    Anchor::Key,
+                    Severity::Error,
+                    "unused-parameter",
+                    format!("parameter `{n}` is not in the path template"),
+                )
+                .expected(format!("one of the template's names: {}", names.join(", "))),
             );
         }
     }
     // Examples against their schemas.
     if let Some(b) = op.request.body.json() {
         if let Some(ex) = &b.example {
-            example_against(&b.compiled, ex, file, "/request/body/example", "the request example", errors);
+            example_against(
+                &b.compiled,
+                ex,
+                file,
+                "/request/body/example",
+                "the request example",
+                errors,
+            );
         }
     }
     if let Some(b) = op.success.body.json() {
         if let Some(ex) = &b.example {
-            example_against(&b.compiled, ex, file, "/success/body/example", "the success example", errors);
+            example_against(
+                &b.compiled,
+                ex,
+                file,
+                "/success/body/example",
+                "the success example",
+                errors,
+            );
         }
     }
     for (i, ex) in op.error_examples.iter().enumerate() {
         let ptr = format!("/error_examples/{i}/body");
-        example_against(&service.errors.compiled, &ex.body, file, &ptr, "the error example", errors);
+        example_against(
+            &service.errors.compiled,
+            &ex.body,
+            file,
+            &ptr,
+            "the error example",
+            errors,
+        );
     }
     // The success case's fixture and placeholders.
-    let fixture_ok = check_fixture(&op.success.case.fixture, service, file, "/success/case/fixture", errors);
+    let fixture_ok = check_fixture(
+        &op.success.case.fixture,
+        service,
+        file,
+        "/success/case/fixture",
+        errors,
+    );
     let values: BTreeSet<String> = service
         .fixtures
         .get(&op.success.case.fixture)
@@ -168,31 +234,77 @@ fn check_operation(op: &Operation, service: &Service, file: &SourceFile, found: 
     if fixture_ok {
         for n in &names {
             if !values.contains(n) {
-                errors.push(err(file, "/success/case/fixture", "fixture-values", format!("fixture `{}` provides no value `{n}` for the path", op.success.case.fixture))
-                    .expected(format!("a fixture whose values include {}", names.join(", "))));
+                errors.push(
+                    err(
+                        file,
+                        "/success/case/fixture",
+                        "fixture-values",
+                        format!(
+                            "fixture `{}` provides no value `{n}` for the path",
+                            op.success.case.fixture
+                        ),
+                    )
+                    .expected(format!(
+                        "a fixture whose values include {}",
+                        names.join(", ")
+                    )),
+                );
             }
         }
         if let Some(body) = &op.success.case.body {
             for p in placeholders(body) {
                 if !values.contains(&p) {
-                    errors.push(err(file, "/success/case/body", "unknown-placeholder", format!("placeholder `{{{{{p}}}}}` is not a value of fixture `{}`", op.success.case.fixture))
-                        .expected(format!("one of {}", values.iter().cloned().collect::<Vec<_>>().join(", "))));
+                    errors.push(
+                        err(
+                            file,
+                            "/success/case/body",
+                            "unknown-placeholder",
+                            format!(
+                                "placeholder `{{{{{p}}}}}` is not a value of fixture `{}`",
+                                op.success.case.fixture
+                            ),
+                        )
+                        .expected(format!(
+                            "one of {}",
+                            values.iter().cloned().collect::<Vec<_>>().join(", ")
+                        )),
+                    );
                 }
             }
         }
     }
     if op.request.body.json().is_some() && op.success.case.body.is_none() {
-        errors.push(err(file, "/success/case", "missing-case-body", "the operation takes a body but the success case gives none".into()).hint("add `body:` to the case"));
+        errors.push(
+            err(
+                file,
+                "/success/case",
+                "missing-case-body",
+                "the operation takes a body but the success case gives none".into(),
+            )
+            .hint("add `body:` to the case"),
+        );
     }
     check_errors(op, service, file, &names, &values, errors);
     check_examples_agree(op, service, file, warnings);
 }
 
-fn check_fixture(name: &str, service: &Service, file: &SourceFile, ptr: &str, errors: &mut Vec<Diagnostic>) -> bool {
+fn check_fixture(
+    name: &str,
+    service: &Service,
+    file: &SourceFile,
+    ptr: &str,
+    errors: &mut Vec<Diagnostic>,
+) -> bool {
     if service.fixtures.contains_key(name) {
         return true;
     }
-    let mut d = err(file, ptr, "unknown-fixture", format!("unknown fixture `{name}`")).expected(format!(
+    let mut d = err(
+        file,
+        ptr,
+        "unknown-fixture",
+        format!("unknown fixture `{name}`"),
+    )
+    .expected(format!(
         "a fixture declared in {}/service.yaml",
         service.name
     ));
@@ -223,10 +335,24 @@ fn check_errors(
     for (i, e) in op.errors.iter().enumerate() {
         let base = format!("/errors/{i}");
         if !codes.insert(code_text(&e.code)) {
-            errors.push(err(file, &format!("{base}/code"), "duplicate-code", format!("error code `{}` is documented twice", e.code_text())));
+            errors.push(err(
+                file,
+                &format!("{base}/code"),
+                "duplicate-code",
+                format!("error code `{}` is documented twice", e.code_text()),
+            ));
         }
         if service.errors.carrier == Carrier::HttpStatus && e.status.is_none() {
-            errors.push(err(file, &base, "missing-status", format!("error `{}` has no status, but {} carries errors in the HTTP status", e.code_text(), service.name)));
+            errors.push(err(
+                file,
+                &base,
+                "missing-status",
+                format!(
+                    "error `{}` has no status, but {} carries errors in the HTTP status",
+                    e.code_text(),
+                    service.name
+                ),
+            ));
         }
         let tptr = format!("{base}/trigger");
         match &e.trigger {
@@ -243,8 +369,19 @@ fn check_errors(
             }
             Trigger::Unknown(name) => {
                 if !values.contains(name) {
-                    let mut d = err(file, &format!("{tptr}/unknown"), "unknown-value", format!("`{name}` is not a value of the success fixture `{}`", op.success.case.fixture))
-                        .expected(format!("one of {}", values.iter().cloned().collect::<Vec<_>>().join(", ")));
+                    let mut d = err(
+                        file,
+                        &format!("{tptr}/unknown"),
+                        "unknown-value",
+                        format!(
+                            "`{name}` is not a value of the success fixture `{}`",
+                            op.success.case.fixture
+                        ),
+                    )
+                    .expected(format!(
+                        "one of {}",
+                        values.iter().cloned().collect::<Vec<_>>().join(", ")
+                    ));
                     if let Some(m) = did_you_mean(name, values.iter().map(String::as_str)) {
                         d = d.hint(format!("did you mean `{m}`?"));
                     }
@@ -254,19 +391,42 @@ fn check_errors(
             Trigger::Input(change) => {
                 for p in change.path.keys() {
                     if !names.contains(p) {
-                        errors.push(err(file, &format!("{tptr}/input/path/{}", escape_token(p)), "unknown-parameter", format!("`{p}` is not a path parameter"))
-                            .expected(format!("one of {}", names.join(", "))));
+                        errors.push(
+                            err(
+                                file,
+                                &format!("{tptr}/input/path/{}", escape_token(p)),
+                                "unknown-parameter",
+                                format!("`{p}` is not a path parameter"),
+                            )
+                            .expected(format!("one of {}", names.join(", "))),
+                        );
                     }
                 }
                 for (k, ptr) in change
                     .body
                     .keys()
                     .map(|k| (k, format!("{tptr}/input/body/{}", escape_token(k))))
-                    .chain(change.remove.iter().enumerate().map(|(j, k)| (k, format!("{tptr}/input/remove/{j}"))))
+                    .chain(
+                        change
+                            .remove
+                            .iter()
+                            .enumerate()
+                            .map(|(j, k)| (k, format!("{tptr}/input/remove/{j}"))),
+                    )
                 {
                     if !body_fields.contains(k) {
-                        errors.push(err(file, &ptr, "unknown-body-field", format!("`{k}` is not a field of the request body"))
-                            .expected(format!("one of {}", body_fields.iter().cloned().collect::<Vec<_>>().join(", "))));
+                        errors.push(
+                            err(
+                                file,
+                                &ptr,
+                                "unknown-body-field",
+                                format!("`{k}` is not a field of the request body"),
+                            )
+                            .expected(format!(
+                                "one of {}",
+                                body_fields.iter().cloned().collect::<Vec<_>>().join(", ")
+                            )),
+                        );
                     }
                 }
             }
@@ -276,7 +436,12 @@ fn check_errors(
 }
 
 /// Warnings where a page's examples disagree with its tables.
-fn check_examples_agree(op: &Operation, service: &Service, file: &SourceFile, warnings: &mut Vec<Diagnostic>) {
+fn check_examples_agree(
+    op: &Operation,
+    service: &Service,
+    file: &SourceFile,
+    warnings: &mut Vec<Diagnostic>,
+) {
     let code_field = &service.errors.code_field;
     let msg_field = &service.errors.message_field;
     for (i, ex) in op.error_examples.iter().enumerate() {
@@ -289,7 +454,9 @@ fn check_examples_agree(op: &Operation, service: &Service, file: &SourceFile, wa
         let trimmed = op.errors.iter().find(|e| e.code_text() == text.trim());
         match (exact, trimmed) {
             (Some(doc), _) => {
-                if let (Some(m), Some(documented)) = (ex.body.get(msg_field).and_then(Value::as_str), &doc.message) {
+                if let (Some(m), Some(documented)) =
+                    (ex.body.get(msg_field).and_then(Value::as_str), &doc.message)
+                {
                     if m != documented {
                         warnings.push(warn(file, &format!("/error_examples/{i}/body/{}", escape_token(msg_field)), "example-table", format!("the example's message {m:?} differs from the table's {documented:?} for `{text}`")));
                     }
@@ -301,11 +468,28 @@ fn check_examples_agree(op: &Operation, service: &Service, file: &SourceFile, wa
                 }
             }
             (None, Some(doc)) => warnings.push(
-                warn(file, &ptr, "example-table", format!("the page's error example has code {text:?}, but its table says `{}`", doc.code_text()))
-                    .hint("the example's code has surrounding white space; servers send the table's code")
-                    .expected(format!("`{}`", doc.code_text())),
+                warn(
+                    file,
+                    &ptr,
+                    "example-table",
+                    format!(
+                        "the page's error example has code {text:?}, but its table says `{}`",
+                        doc.code_text()
+                    ),
+                )
+                .hint(
+                    "the example's code has surrounding white space; servers send the table's code",
+                )
+                .expected(format!("`{}`", doc.code_text())),
             ),
-            (None, None) => warnings.push(warn(file, &ptr, "example-table", format!("the page's error example has code {text:?}, which its table does not list"))),
+            (None, None) => warnings.push(warn(
+                file,
+                &ptr,
+                "example-table",
+                format!(
+                    "the page's error example has code {text:?}, which its table does not list"
+                ),
+            )),
         }
     }
 }
@@ -317,26 +501,59 @@ fn check_sequences(op: &Operation, set: &SpecSet, file: &SourceFile, errors: &mu
     let mut names = BTreeSet::new();
     for (i, seq) in op.sequences.iter().enumerate() {
         if !names.insert(&seq.name) {
-            errors.push(err(file, &format!("/sequences/{i}/name"), "duplicate-sequence", format!("sequence `{}` is defined twice", seq.name)));
+            errors.push(err(
+                file,
+                &format!("/sequences/{i}/name"),
+                "duplicate-sequence",
+                format!("sequence `{}` is defined twice", seq.name),
+            ));
         }
         for (j, step) in seq.steps.iter().enumerate() {
             let base = format!("/sequences/{i}/steps/{j}");
-            let Some(called) = set.operation(&step.call).filter(|o| o.service == op.service) else {
-                errors.push(err(file, &format!("{base}/call"), "unknown-operation", format!("no operation `{}` in service {}", step.call, op.service)));
+            let Some(called) = set
+                .operation(&step.call)
+                .filter(|o| o.service == op.service)
+            else {
+                errors.push(err(
+                    file,
+                    &format!("{base}/call"),
+                    "unknown-operation",
+                    format!("no operation `{}` in service {}", step.call, op.service),
+                ));
                 continue;
             };
-            if !check_fixture(&step.fixture, service, file, &format!("{base}/fixture"), errors) {
+            if !check_fixture(
+                &step.fixture,
+                service,
+                file,
+                &format!("{base}/fixture"),
+                errors,
+            ) {
                 continue;
             }
             let fv = &service.fixtures[&step.fixture].values;
             for (to, from) in &step.bind {
                 if !fv.contains(from) {
-                    errors.push(err(file, &format!("{base}/bind/{}", escape_token(to)), "unknown-value", format!("fixture `{}` has no value `{from}`", step.fixture)));
+                    errors.push(err(
+                        file,
+                        &format!("{base}/bind/{}", escape_token(to)),
+                        "unknown-value",
+                        format!("fixture `{}` has no value `{from}`", step.fixture),
+                    ));
                 }
             }
             if let Expect::Error { error } = &step.expect {
                 if !called.errors.iter().any(|e| e.code == *error) {
-                    errors.push(err(file, &format!("{base}/expect/error"), "unknown-code", format!("`{}` is not a documented error of {}", code_text(error), called.id)));
+                    errors.push(err(
+                        file,
+                        &format!("{base}/expect/error"),
+                        "unknown-code",
+                        format!(
+                            "`{}` is not a documented error of {}",
+                            code_text(error),
+                            called.id
+                        ),
+                    ));
                 }
             }
         }
@@ -355,7 +572,9 @@ fn collect(v: &Value, out: &mut Vec<String>) {
         Value::String(s) => {
             let mut rest = s.as_str();
             while let Some(start) = rest.find("{{") {
-                let Some(len) = rest[start..].find("}}") else { break };
+                let Some(len) = rest[start..].find("}}") else {
+                    break;
+                };
                 out.push(rest[start + 2..start + len].trim().to_string());
                 rest = &rest[start + len + 2..];
             }

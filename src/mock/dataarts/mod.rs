@@ -1,0 +1,4 @@
+//! DataArts Studio: IAM tokens and workspace members.
+
+pub mod domain;
+pub mod http;

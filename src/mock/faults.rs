@@ -1,0 +1,120 @@
+//! The fault catalogue: deliberate contract violations the mock can be switched into, to
+//! measure whether the generated suite notices a broken server.
+
+use std::fmt;
+use std::str::FromStr;
+
+macro_rules! faults {
+    ($( $variant:ident = $name:literal : $kind:literal, $doc:literal; )*) => {
+        /// One deliberate contract violation.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum Fault {
+            $( #[doc = $doc] $variant, )*
+        }
+
+        impl Fault {
+            /// Every fault, in catalogue order.
+            pub const ALL: &'static [Fault] = &[$(Fault::$variant),*];
+
+            /// The name used by `--fault`.
+            pub fn name(self) -> &'static str {
+                match self { $(Fault::$variant => $name,)* }
+            }
+
+            /// The kind of violation.
+            pub fn kind(self) -> &'static str {
+                match self { $(Fault::$variant => $kind,)* }
+            }
+
+            /// One line saying what the server then does wrong.
+            pub fn description(self) -> &'static str {
+                match self { $(Fault::$variant => $doc,)* }
+            }
+        }
+    };
+}
+
+faults! {
+    UnbindStatus201 = "unbind-success-201": "wrong success status", "unbind answers 201 instead of the documented 200";
+    UnbindAccountIdRenamed = "unbind-account-id-renamed": "renamed field", "unbind's success body says accountId instead of account_id";
+    UnbindEmptyNamesAccepted = "unbind-empty-names-accepted": "missing error", "unbind accepts an empty user_names instead of APP.ACCOUNT.0001";
+    UnbindAppNotFoundCode = "unbind-app-not-found-code": "wrong error code", "an unknown app_id answers APP.0006 instead of APP.0001";
+    UnbindMessageEnglish = "unbind-message-english": "changed message", "APP.ACCOUNT.0038 carries an English message instead of 公共账号不存在";
+    UnbindNonAscii500 = "unbind-non-ascii-500": "500 on unusual input", "unbind answers 500 when a user name holds non-ASCII characters";
+    UnbindPermissionSkipped = "unbind-permission-skipped": "auth check skipped", "unbind accepts a token without account_all";
+    DeleteOrgStatus200 = "delete-org-success-200": "wrong success status", "delete organization answers 200 with a body instead of 204";
+    DeleteOrgIgnoresChildren = "delete-org-ignores-children": "state rule ignored", "an organization with sub-organizations is deleted instead of ORG.0020";
+    DeleteOrgNotPersisted = "delete-org-not-persisted": "change not persisted", "delete organization answers 204 but keeps the organization";
+    DeleteOrgGroupsCode = "delete-org-groups-code": "wrong error code", "an organization with user groups answers ORG.0022 instead of ORG.0021";
+    DeleteOrgNotFound404 = "delete-org-not-found-404": "wrong error status", "an unknown organization answers 404 instead of the documented 400";
+    DeleteOrgOrgPermissionSkipped = "delete-org-permission-skipped": "auth check skipped", "delete organization accepts a token without org_all";
+    DisableOrgIgnoresUsers = "disable-org-ignores-users": "state rule ignored", "an organization with enabled users is disabled instead of ORG.0026";
+    DisableOrgIdNumber = "disable-org-id-number": "wrong type", "disable organization's org_id is a number instead of a string";
+    DisableOrgTextPlain = "disable-org-text-plain": "wrong content type", "disable organization's success is sent as text/plain instead of application/json";
+    DisableOrgLongId500 = "disable-org-long-id-500": "500 on unusual input", "disable organization answers 500 for an org_id longer than 200 characters";
+    DisableOrgNotPersisted = "disable-org-not-persisted": "change not persisted", "disable organization answers 200 but the organization stays enabled";
+    DataartsNoTokenAccepted = "dataarts-no-token-accepted": "auth check skipped", "delete workspace users runs without X-Auth-Token";
+    DataartsExpiredTokenAccepted = "dataarts-expired-token-accepted": "auth check skipped", "delete workspace users accepts an expired IAM token";
+    DataartsBadRequest500 = "dataarts-bad-request-500": "wrong error status", "a request without user_ids answers 500 DAYU.3531 instead of 400 DAYU.4402";
+    DataartsNullElement500 = "dataarts-null-element-500": "500 on unusual input", "a null element in user_ids answers 500";
+    DataartsIsSuccessString = "dataarts-is-success-string": "wrong type", "the success body's is_success is the string \"true\"";
+    DataartsMissingCode = "dataarts-missing-code": "missing error code", "DAYU.4402 errors come without error_code";
+    EnosNotFoundAsSuccess = "enos-not-found-as-success": "missing error code", "an unknown OU answers code 0 with data false instead of 31404";
+    EnosPermissionSkipped = "enos-permission-skipped": "state rule ignored", "a user is removed from an OU where the application lacks the permission";
+    EnosSignatureUnchecked = "enos-signature-unchecked": "auth check skipped", "apim-signature is not checked";
+    EnosTwoOuUserDeleted = "enos-two-ou-user-deleted": "state rule ignored", "a user in two OUs is deleted entirely when removed from one";
+    EnosDataRenamed = "enos-data-renamed": "renamed field", "the success envelope says result instead of data";
+    EnosBadParam500 = "enos-bad-param-500": "500 on unusual input", "a userId that is not a string answers HTTP 500";
+    EnosCodeAsString = "enos-code-as-string": "wrong type", "error envelopes carry code as a string (\"31400\") instead of a number";
+}
+
+impl fmt::Display for Fault {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// An unknown fault name.
+#[derive(Debug, thiserror::Error)]
+#[error("unknown fault `{0}` (see `contract-harness mock --list-faults`)")]
+pub struct UnknownFault(pub String);
+
+impl FromStr for Fault {
+    type Err = UnknownFault;
+    fn from_str(s: &str) -> Result<Self, UnknownFault> {
+        Fault::ALL
+            .iter()
+            .copied()
+            .find(|f| f.name() == s)
+            .ok_or_else(|| UnknownFault(s.to_string()))
+    }
+}
+
+/// Which fault is on, if any. Cheap to copy into handlers.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Faults(pub Option<Fault>);
+
+impl Faults {
+    /// Whether `f` is switched on.
+    pub fn on(self, f: Fault) -> bool {
+        self.0 == Some(f)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_unique_and_round_trip() {
+        let mut names: Vec<&str> = Fault::ALL.iter().map(|f| f.name()).collect();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), Fault::ALL.len());
+        assert!(Fault::ALL.len() >= 20);
+        for f in Fault::ALL {
+            assert_eq!(f.name().parse::<Fault>().ok(), Some(*f));
+        }
+        assert!("nope".parse::<Fault>().is_err());
+    }
+}

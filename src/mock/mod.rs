@@ -1,0 +1,16 @@
+//! The embedded mock: a stateful implementation of the five documented endpoints and the
+//! vendors' credential flows, with a catalogue of deliberate faults.
+
+pub mod auth;
+pub mod dataarts;
+pub mod enos;
+pub mod faults;
+pub mod oneaccess;
+pub mod request;
+pub mod respond;
+pub mod seed;
+pub mod server;
+
+pub use faults::Fault;
+pub use seed::Seed;
+pub use server::{MockConfig, MockServer};

@@ -1,0 +1,5 @@
+//! OneAccess (EIAM): client-credentials tokens, public-account unbind, delete and disable
+//! organization.
+
+pub mod domain;
+pub mod http;
