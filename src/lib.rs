@@ -4,5 +4,10 @@
 //! checks → reporting. The [`mock`] server stands beside it: a stateful implementation of the
 //! documented behaviour, used as the default target and as a standalone mock.
 
+pub mod check;
+pub mod exec;
+pub mod generate;
+pub mod harness;
 pub mod mock;
+pub mod report;
 pub mod spec;

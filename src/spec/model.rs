@@ -60,6 +60,19 @@ pub struct Service {
     pub file: Option<Arc<SourceFile>>,
 }
 
+impl Service {
+    /// `file:line:column` of the value at a JSON pointer of this service file.
+    pub fn locate(&self, pointer: &str) -> String {
+        match &self.file {
+            Some(f) => {
+                let p = f.key_pos(pointer);
+                format!("{}:{}:{}", f.path.display(), p.line, p.column)
+            }
+            None => format!("<{}>{pointer}", self.name),
+        }
+    }
+}
+
 /// The vendor's credential flow.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -395,7 +408,7 @@ pub enum Trigger {
 }
 
 /// Changes to the success request.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct InputChange {
     /// Path parameters replaced.

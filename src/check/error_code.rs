@@ -1,0 +1,27 @@
+//! The documented error code comes back, exactly as documented.
+
+use serde_json::Value;
+
+use super::{Failure, Observed};
+use crate::spec::code_text;
+
+/// Fails unless the body's `field` equals `expected` (same JSON type and value).
+pub fn error_code(obs: &Observed, field: &str, expected: &Value, spec_at: &str) -> Option<Failure> {
+    let got = obs.field(field);
+    (got != Some(expected)).then(|| {
+        Failure::new(
+            "error_code",
+            spec_at,
+            format!("{field} {expected}"),
+            got.map_or_else(
+                || format!("no {field} in the body"),
+                |g| format!("{field} {g}"),
+            ),
+        )
+    })
+}
+
+/// The code in a body, as text.
+pub fn code_of(obs: &Observed, field: &str) -> Option<String> {
+    obs.field(field).map(code_text)
+}

@@ -1,0 +1,211 @@
+//! Evaluates a case's expectation on a response by combining the single checks; asserts only
+//! what the spec promises.
+
+use serde_json::Value;
+
+use super::content_type::content_type;
+use super::envelope::{envelope_success, is_envelope_error};
+use super::error_code::error_code;
+use super::error_message::error_message;
+use super::response_schema::{no_body, response_schema};
+use super::server_error::not_a_server_error;
+use super::status_code::{client_error, status_code};
+use super::{Failure, Observed};
+use crate::generate::Expect;
+use crate::spec::{Body, Carrier, Operation, Service, code_text};
+
+/// The promises of one operation.
+#[derive(Clone, Copy)]
+pub struct Promises<'a> {
+    /// The operation.
+    pub op: &'a Operation,
+    /// Its service.
+    pub service: &'a Service,
+}
+
+impl Promises<'_> {
+    fn success_code(&self) -> Value {
+        self.service
+            .errors
+            .success_code
+            .clone()
+            .unwrap_or(Value::from(0))
+    }
+
+    /// Every failure of `obs` against `expect`; empty when it keeps the promise.
+    pub fn evaluate(&self, obs: &Observed, expect: &Expect) -> Vec<Failure> {
+        match expect {
+            Expect::Success => self.success(obs),
+            Expect::Error(code) => self.error(obs, code),
+            Expect::Refused => self.refused(obs),
+            Expect::Rejected => self.rejected(obs),
+            Expect::Documented => self.documented(obs),
+        }
+    }
+
+    fn success(&self, obs: &Observed) -> Vec<Failure> {
+        let op = self.op;
+        let at = op.locate("/success");
+        if let Some(f) = not_a_server_error(obs, &at) {
+            return vec![f];
+        }
+        let mut out = Vec::new();
+        if let Some(s) = op.success.status {
+            out.extend(status_code(obs, s, &op.locate("/success/status")));
+        }
+        if self.service.errors.carrier == Carrier::Envelope {
+            out.extend(envelope_success(
+                obs,
+                &self.service.errors.code_field,
+                &self.success_code(),
+                &at,
+            ));
+        }
+        if let Some(ct) = &op.success.content_type {
+            out.extend(content_type(obs, ct, &op.locate("/success/content_type")));
+        }
+        match &op.success.body {
+            Body::None(_) => out.extend(no_body(obs, &op.locate("/success/body"))),
+            Body::Json(b) => out.extend(response_schema(
+                obs,
+                b.compiled.validator(),
+                &op.locate("/success/body/schema"),
+                "success",
+            )),
+        }
+        out
+    }
+
+    fn error_schema(&self, obs: &Observed) -> Vec<Failure> {
+        response_schema(
+            obs,
+            self.service.errors.compiled.validator(),
+            &self.service.locate("/errors/schema"),
+            "error",
+        )
+    }
+
+    fn error(&self, obs: &Observed, code: &Value) -> Vec<Failure> {
+        let op = self.op;
+        let Some((i, doc)) = op.errors.iter().enumerate().find(|(_, e)| e.code == *code) else {
+            return vec![Failure::new(
+                "error_code",
+                &op.locate("/errors"),
+                format!("a documented error {}", code_text(code)),
+                "the spec does not document it",
+            )];
+        };
+        let at = op.locate(&format!("/errors/{i}"));
+        if let Some(f) = not_a_server_error(obs, &at) {
+            return vec![f];
+        }
+        let mut out = Vec::new();
+        let fields = &self.service.errors;
+        match (doc.status, fields.carrier) {
+            (Some(s), _) => out.extend(status_code(
+                obs,
+                s,
+                &op.locate(&format!("/errors/{i}/status")),
+            )),
+            (None, Carrier::HttpStatus) => out.extend(client_error(obs, &at, "an error")),
+            (None, Carrier::Envelope) => {}
+        }
+        out.extend(error_code(
+            obs,
+            &fields.code_field,
+            code,
+            &op.locate(&format!("/errors/{i}/code")),
+        ));
+        if let Some(m) = &doc.message {
+            out.extend(error_message(
+                obs,
+                &fields.message_field,
+                m,
+                &op.locate(&format!("/errors/{i}/message")),
+            ));
+        }
+        out.extend(self.error_schema(obs));
+        out
+    }
+
+    fn refused(&self, obs: &Observed) -> Vec<Failure> {
+        let at = self.service.locate("/auth");
+        if let Some(f) = not_a_server_error(obs, &at) {
+            return vec![f];
+        }
+        if (400..500).contains(&obs.status) {
+            return Vec::new();
+        }
+        let fields = &self.service.errors;
+        if fields.carrier == Carrier::Envelope
+            && is_envelope_error(obs, &fields.code_field, &self.success_code())
+        {
+            return Vec::new();
+        }
+        vec![Failure::new(
+            "auth_refused",
+            &at,
+            "the credential is refused: a 4xx (or an error envelope), never a success",
+            format!("HTTP {} {}", obs.status, obs.body_text(160)),
+        )]
+    }
+
+    fn rejected(&self, obs: &Observed) -> Vec<Failure> {
+        let op = self.op;
+        let at = op.locate("/request/body");
+        if let Some(f) = not_a_server_error(obs, &at) {
+            return vec![f];
+        }
+        let fields = &self.service.errors;
+        let mut out = Vec::new();
+        let envelope_error = fields.carrier == Carrier::Envelope
+            && is_envelope_error(obs, &fields.code_field, &self.success_code());
+        if !envelope_error {
+            out.extend(client_error(obs, &at, "invalid input is rejected"));
+        }
+        if out.is_empty() {
+            out.extend(self.error_schema(obs));
+            if let Some((i, doc)) = op
+                .errors
+                .iter()
+                .enumerate()
+                .find(|(_, e)| obs.field(&fields.code_field) == Some(&e.code))
+            {
+                if let Some(m) = &doc.message {
+                    out.extend(error_message(
+                        obs,
+                        &fields.message_field,
+                        m,
+                        &op.locate(&format!("/errors/{i}/message")),
+                    ));
+                }
+            }
+        }
+        out
+    }
+
+    fn documented(&self, obs: &Observed) -> Vec<Failure> {
+        let op = self.op;
+        if let Some(f) = not_a_server_error(obs, &op.locate("/success")) {
+            return vec![f];
+        }
+        let success = self.success(obs);
+        if success.is_empty() {
+            return success;
+        }
+        let code = obs.field(&self.service.errors.code_field).cloned();
+        if let Some(code) = code.filter(|c| op.errors.iter().any(|e| e.code == *c)) {
+            return self.error(obs, &code);
+        }
+        let codes: Vec<String> = op.errors.iter().map(|e| e.code_text()).collect();
+        vec![Failure::new(
+            "documented_response",
+            &op.locate("/errors"),
+            format!(
+                "the documented success or one of the documented errors ({})",
+                codes.join(", ")
+            ),
+            format!("HTTP {} {}", obs.status, obs.body_text(200)),
+        )]
+    }
+}

@@ -1,0 +1,64 @@
+//! A response as the checks see it.
+
+use serde_json::Value;
+
+/// What came back.
+#[derive(Debug, Clone)]
+pub struct Observed {
+    /// HTTP status.
+    pub status: u16,
+    /// Response headers (lowercase names).
+    pub headers: Vec<(String, String)>,
+    /// Body bytes.
+    pub body: Vec<u8>,
+    /// The body as JSON, when it parses.
+    pub json: Option<Value>,
+}
+
+impl Observed {
+    /// A response from its parts; the body is parsed as JSON when it can be.
+    pub fn new(status: u16, headers: Vec<(String, String)>, body: Vec<u8>) -> Self {
+        let json = serde_json::from_slice(&body).ok();
+        Self {
+            status,
+            headers,
+            body,
+            json,
+        }
+    }
+
+    /// A header's value.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// The media type of the Content-Type header, lowercase, without parameters.
+    pub fn media_type(&self) -> Option<String> {
+        self.header("content-type")
+            .and_then(|c| c.split(';').next())
+            .map(|m| m.trim().to_ascii_lowercase())
+    }
+
+    /// A top-level body field.
+    pub fn field(&self, name: &str) -> Option<&Value> {
+        self.json.as_ref().and_then(|j| j.get(name))
+    }
+
+    /// The body as text, cut to `max` characters.
+    pub fn body_text(&self, max: usize) -> String {
+        let text = String::from_utf8_lossy(&self.body);
+        let n = text.chars().count();
+        if n > max {
+            format!(
+                "{}… ({} bytes in all)",
+                text.chars().take(max).collect::<String>(),
+                self.body.len()
+            )
+        } else {
+            text.into_owned()
+        }
+    }
+}

@@ -1,0 +1,27 @@
+//! The HTTP status is the documented one.
+
+use super::{Failure, Observed};
+
+/// Fails unless the status is `expected`.
+pub fn status_code(obs: &Observed, expected: u16, spec_at: &str) -> Option<Failure> {
+    (obs.status != expected).then(|| {
+        Failure::new(
+            "status_code",
+            spec_at,
+            format!("HTTP {expected}"),
+            format!("HTTP {}", obs.status),
+        )
+    })
+}
+
+/// Fails unless the status is a 4xx.
+pub fn client_error(obs: &Observed, spec_at: &str, why: &str) -> Option<Failure> {
+    (!(400..500).contains(&obs.status)).then(|| {
+        Failure::new(
+            "status_code",
+            spec_at,
+            format!("a 4xx status ({why})"),
+            format!("HTTP {}", obs.status),
+        )
+    })
+}

@@ -1,0 +1,197 @@
+//! Builds the concrete HTTP request of a call: fixture values into the path template and the
+//! body, the trigger's changes, the body override of generated inputs.
+
+use std::collections::BTreeMap;
+
+use serde_json::Value;
+
+use super::error::HarnessError;
+use super::target::{Target, Values};
+use crate::generate::{BodyOverride, Call};
+use crate::spec::{Operation, Service};
+
+/// A request ready to send (credentials are added by [`super::credentials`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Prepared {
+    /// Method.
+    pub method: String,
+    /// Path with encoded segments (no host).
+    pub path: String,
+    /// Headers in order.
+    pub headers: Vec<(String, String)>,
+    /// Body bytes.
+    pub body: Option<Vec<u8>>,
+}
+
+impl Prepared {
+    /// Sets (replaces) a header.
+    pub fn set_header(&mut self, name: &str, value: String) {
+        self.headers.retain(|(k, _)| !k.eq_ignore_ascii_case(name));
+        self.headers.push((name.to_string(), value));
+    }
+}
+
+/// Characters left as they are in a path segment (RFC 3986 unreserved).
+const SEGMENT: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+
+/// The values a call uses: fixture values, renamed by `bind`, overridden by literal values.
+///
+/// # Errors
+/// [`HarnessError::MissingFixture`] when the target lacks the fixture.
+pub fn call_values(target: &Target, service: &str, call: &Call) -> Result<Values, HarnessError> {
+    let fixture = target
+        .fixtures
+        .get(service)
+        .and_then(|f| f.get(&call.fixture))
+        .ok_or_else(|| HarnessError::MissingFixture {
+            service: service.to_string(),
+            fixture: call.fixture.clone(),
+        })?;
+    let mut values = fixture.clone();
+    for (to, from) in &call.bind {
+        if let Some(v) = fixture.get(from) {
+            values.insert(to.clone(), v.clone());
+        }
+    }
+    for (k, v) in &call.values {
+        values.insert(k.clone(), v.clone());
+    }
+    Ok(values)
+}
+
+/// Replaces `{{name}}` placeholders in every string of a JSON value.
+pub fn fill(template: &Value, values: &BTreeMap<String, String>) -> Value {
+    match template {
+        Value::String(s) => {
+            let trimmed = s.trim();
+            if let Some(name) = trimmed
+                .strip_prefix("{{")
+                .and_then(|r| r.strip_suffix("}}"))
+            {
+                if let Some(v) = values.get(name.trim()) {
+                    if trimmed.len() == s.len() {
+                        return Value::String(v.clone());
+                    }
+                }
+            }
+            let mut out = s.clone();
+            for (k, v) in values {
+                out = out.replace(&format!("{{{{{k}}}}}"), v);
+            }
+            Value::String(out)
+        }
+        Value::Array(a) => Value::Array(a.iter().map(|x| fill(x, values)).collect()),
+        Value::Object(m) => Value::Object(
+            m.iter()
+                .map(|(k, x)| (k.clone(), fill(x, values)))
+                .collect(),
+        ),
+        other => other.clone(),
+    }
+}
+
+/// The request of `call` on `op`.
+///
+/// # Errors
+/// When the target lacks a fixture.
+pub fn prepare(
+    target: &Target,
+    op: &Operation,
+    service: &Service,
+    call: &Call,
+) -> Result<Prepared, HarnessError> {
+    let values = call_values(target, &op.service, call)?;
+    let mut path = service.base_path.clone();
+    let mut rest = op.path.as_str();
+    while let Some(start) = rest.find('{') {
+        let Some(len) = rest[start..].find('}') else {
+            break;
+        };
+        path.push_str(&rest[..start]);
+        let name = &rest[start + 1..start + len];
+        let value = call
+            .input
+            .path
+            .get(name)
+            .or_else(|| values.get(name))
+            .map(String::as_str)
+            .unwrap_or("");
+        path.push_str(&percent_encoding::utf8_percent_encode(value, SEGMENT).to_string());
+        rest = &rest[start + len + 1..];
+    }
+    path.push_str(rest);
+
+    let mut headers = Vec::new();
+    let json_ct = op
+        .request
+        .content_type
+        .clone()
+        .unwrap_or_else(|| "application/json".into());
+    let body = match &call.body {
+        Some(BodyOverride::Raw(bytes, ct)) => {
+            if let Some(ct) = ct {
+                headers.push(("Content-Type".to_string(), ct.clone()));
+            }
+            Some(bytes.clone())
+        }
+        Some(BodyOverride::Json(v)) => {
+            headers.push(("Content-Type".to_string(), json_ct));
+            Some(v.to_string().into_bytes())
+        }
+        None => match (&op.success.case.body, op.request.body.json()) {
+            (Some(template), Some(_)) => {
+                let mut body = fill(template, &values);
+                if let Some(obj) = body.as_object_mut() {
+                    for (k, v) in &call.input.body {
+                        obj.insert(k.clone(), v.clone());
+                    }
+                    for k in &call.input.remove {
+                        obj.remove(k);
+                    }
+                }
+                headers.push(("Content-Type".to_string(), json_ct));
+                Some(body.to_string().into_bytes())
+            }
+            _ => {
+                if let Some(ct) = &op.request.content_type {
+                    headers.push(("Content-Type".to_string(), ct.clone()));
+                }
+                None
+            }
+        },
+    };
+    for (k, v) in &op.request.headers {
+        headers.push((k.clone(), v.clone()));
+    }
+    Ok(Prepared {
+        method: op.method.clone(),
+        path,
+        headers,
+        body,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn fill_replaces_whole_and_embedded_placeholders() {
+        let values: BTreeMap<String, String> = [("u".to_string(), "bob".to_string())].into();
+        assert_eq!(
+            fill(&json!({"a": ["{{u}}"], "b": "x-{{u}}"}), &values),
+            json!({"a": ["bob"], "b": "x-bob"})
+        );
+    }
+
+    #[test]
+    fn segments_are_percent_encoded() {
+        let s = percent_encoding::utf8_percent_encode("a b/中", SEGMENT).to_string();
+        assert_eq!(s, "a%20b%2F%E4%B8%AD");
+    }
+}

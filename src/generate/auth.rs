@@ -1,0 +1,72 @@
+//! Credential cases: none, malformed, wrong, expired, and lacking the documented permission.
+
+use super::case::{Call, Case, Cred, Expect, Kind, Plan};
+use crate::spec::{Operation, Service};
+
+/// The credential cases of an operation.
+pub fn cases(op: &Operation, service: &Service, name_prefix: &str) -> Vec<Case> {
+    let mut out = Vec::new();
+    let variants = [
+        ("missing", Cred::Missing, "no credentials"),
+        ("malformed", Cred::Malformed, "malformed credentials"),
+        ("wrong", Cred::Wrong, "credentials the server never issued"),
+        ("expired", Cred::Expired, "an expired credential"),
+    ];
+    for (detail, cred, what) in variants {
+        out.push(case(
+            op,
+            name_prefix,
+            detail,
+            cred,
+            format!("{what} are refused (4xx, never a success)"),
+            "/success/case",
+        ));
+    }
+    if !op.permissions.is_empty() {
+        // A role granting none of the codes that open this operation.
+        let lacking = service
+            .credentials
+            .iter()
+            .find(|(_, role)| !role.grants.iter().any(|g| op.permissions.contains(g)));
+        let about = format!(
+            "a credential without {} is refused",
+            op.permissions.join(" or ")
+        );
+        let mut c = case(
+            op,
+            name_prefix,
+            "lacks_permission",
+            Cred::Role(lacking.map(|(n, _)| n.clone()).unwrap_or_default()),
+            about,
+            "/permissions",
+        );
+        if lacking.is_none() {
+            c.ignore = Some(format!(
+                "service {} declares no credential role lacking {}",
+                service.name,
+                op.permissions.join(", ")
+            ));
+        }
+        out.push(c);
+    }
+    out
+}
+
+fn case(op: &Operation, prefix: &str, detail: &str, cred: Cred, about: String, at: &str) -> Case {
+    let mut call = Call::success(&op.id, &op.success.case.fixture);
+    call.cred = cred;
+    Case {
+        name: format!("{prefix}::auth::{detail}"),
+        service: op.service.clone(),
+        operation: op.id.clone(),
+        kind: Kind::Auth,
+        spec_at: op.locate(at),
+        about,
+        plan: Plan::Single {
+            call,
+            expect: Expect::Refused,
+            snapshot: false,
+        },
+        ignore: None,
+    }
+}

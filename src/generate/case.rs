@@ -1,0 +1,208 @@
+//! What a generated case is: a name, what it sends, what it expects, and where in the spec
+//! that expectation comes from.
+
+use std::collections::BTreeMap;
+
+use serde_json::Value;
+
+use crate::spec::InputChange;
+
+/// The kinds of case, in the order they are listed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Kind {
+    /// The documented success.
+    Success,
+    /// A documented error, provoked by its trigger.
+    Error,
+    /// Missing, malformed, wrong, expired or insufficient credentials.
+    Auth,
+    /// Property-based invalid input.
+    Invalid,
+    /// Property-based valid input.
+    Valid,
+    /// A multi-step check of state.
+    Stateful,
+}
+
+impl Kind {
+    /// The name segment (`error`, `auth`, ...).
+    pub fn segment(self) -> &'static str {
+        match self {
+            Kind::Success => "success",
+            Kind::Error => "error",
+            Kind::Auth => "auth",
+            Kind::Invalid => "invalid",
+            Kind::Valid => "valid",
+            Kind::Stateful => "stateful",
+        }
+    }
+
+    /// Every kind.
+    pub const ALL: [Kind; 6] = [
+        Kind::Success,
+        Kind::Error,
+        Kind::Auth,
+        Kind::Invalid,
+        Kind::Valid,
+        Kind::Stateful,
+    ];
+}
+
+/// Which credential a call sends.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Cred {
+    /// A named role of the service (`default`, `org_only`).
+    Role(String),
+    /// No credential at all.
+    Missing,
+    /// A credential of the wrong form.
+    Malformed,
+    /// A well-formed credential the server never issued (EnOS: a wrong signature).
+    Wrong,
+    /// An expired credential (the target's `expired` role).
+    Expired,
+}
+
+/// A request body replacing the documented one.
+#[derive(Debug, Clone, PartialEq)]
+pub enum BodyOverride {
+    /// This JSON value.
+    Json(Value),
+    /// These bytes with this Content-Type (`None`: no Content-Type header).
+    Raw(Vec<u8>, Option<String>),
+}
+
+/// One request of a case, described by what it changes on the documented success request.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Call {
+    /// Operation id.
+    pub op: String,
+    /// Fixture whose values fill the path and body.
+    pub fixture: String,
+    /// Value renames: `org_id` takes the fixture's `child_org_id`.
+    pub bind: BTreeMap<String, String>,
+    /// Values set literally (unknown ids, generated values).
+    pub values: BTreeMap<String, String>,
+    /// The trigger's input change.
+    pub input: InputChange,
+    /// A replacement body.
+    pub body: Option<BodyOverride>,
+    /// Credential.
+    pub cred: Cred,
+}
+
+impl Call {
+    /// The documented success request of `op` on `fixture` with the default credential.
+    pub fn success(op: &str, fixture: &str) -> Self {
+        Self {
+            op: op.to_string(),
+            fixture: fixture.to_string(),
+            bind: BTreeMap::new(),
+            values: BTreeMap::new(),
+            input: InputChange::default(),
+            body: None,
+            cred: Cred::Role("default".into()),
+        }
+    }
+}
+
+/// What must come back.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Expect {
+    /// The documented success.
+    Success,
+    /// This documented error code.
+    Error(Value),
+    /// A refusal of the credential: never a success, never a 5xx, a 4xx (or an envelope error).
+    Refused,
+    /// Rejected input: never a success or 5xx; a documented error or a 4xx with an error body.
+    Rejected,
+    /// Any documented response (success or a documented error), never a 5xx.
+    Documented,
+}
+
+/// The property of a property-based case.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Property {
+    /// Bodies that violate the request schema are rejected.
+    InvalidBody,
+    /// Malformed JSON and wrong content types are rejected.
+    MalformedBody,
+    /// Any value that names nothing gives the documented error.
+    UnknownValue {
+        /// The value name (`org_id`).
+        value: String,
+        /// The documented code.
+        code: Value,
+    },
+    /// Valid requests get a documented response.
+    ValidInput,
+}
+
+/// What a case does.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Plan {
+    /// One request.
+    Single {
+        /// The request.
+        call: Call,
+        /// What must come back.
+        expect: Expect,
+        /// Record the response in a snapshot.
+        snapshot: bool,
+    },
+    /// Requests in order on one state.
+    Sequence {
+        /// The steps.
+        steps: Vec<(Call, Expect)>,
+    },
+    /// Generated inputs.
+    Property {
+        /// Which property.
+        property: Property,
+        /// The call generated inputs are applied to.
+        base: Call,
+    },
+    /// An error no client can provoke: its documented shape is checked instead.
+    Shape {
+        /// The code.
+        code: Value,
+    },
+}
+
+/// A generated case.
+#[derive(Debug, Clone)]
+pub struct Case {
+    /// `<service>::<operation>::<kind>::<detail>`.
+    pub name: String,
+    /// Service.
+    pub service: String,
+    /// Operation id.
+    pub operation: String,
+    /// Kind.
+    pub kind: Kind,
+    /// `file:line:column` of the promise checked.
+    pub spec_at: String,
+    /// What it checks, in a sentence.
+    pub about: String,
+    /// What it does.
+    pub plan: Plan,
+    /// Why it must not run on this target, if so (listed as ignored).
+    pub ignore: Option<String>,
+}
+
+impl Case {
+    /// Fixtures whose values the case sends.
+    pub fn fixtures(&self) -> Vec<&str> {
+        let calls: Vec<&Call> = match &self.plan {
+            Plan::Single { call, .. } => vec![call],
+            Plan::Sequence { steps } => steps.iter().map(|(c, _)| c).collect(),
+            Plan::Property { base, .. } => vec![base],
+            Plan::Shape { .. } => vec![],
+        };
+        let mut out: Vec<&str> = calls.iter().map(|c| c.fixture.as_str()).collect();
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+}

@@ -1,0 +1,52 @@
+//! Case generation: from the spec model to named cases, each a request plan and what must
+//! come back. Names derive from spec content only, so every process lists the same cases.
+
+pub mod auth;
+pub mod case;
+pub mod documented;
+pub mod properties;
+pub mod stateful;
+pub mod strategy;
+
+pub use case::{BodyOverride, Call, Case, Cred, Expect, Kind, Plan, Property};
+
+use crate::spec::SpecSet;
+
+/// Every case of a spec set, in a stable order.
+pub fn cases(specs: &SpecSet) -> Vec<Case> {
+    let mut out = Vec::new();
+    for op in &specs.operations {
+        let service = specs.service_of(op);
+        let prefix = format!("{}::{}", op.service, op.id);
+        out.push(documented::success(op, &prefix));
+        out.extend(documented::errors(op, &prefix));
+        out.extend(auth::cases(op, service, &prefix));
+        out.extend(properties::cases(op, &prefix));
+        out.extend(stateful::cases(op, &prefix));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeSet;
+
+    #[test]
+    fn names_are_unique_and_every_kind_is_present_for_every_operation() {
+        let loaded = crate::spec::load(std::path::Path::new("specs")).expect("specs");
+        let all = cases(&loaded.specs);
+        let names: BTreeSet<&str> = all.iter().map(|c| c.name.as_str()).collect();
+        assert_eq!(names.len(), all.len(), "duplicate case names");
+        for op in &loaded.specs.operations {
+            for kind in Kind::ALL {
+                assert!(
+                    all.iter().any(|c| c.operation == op.id && c.kind == kind),
+                    "{} has no {kind:?} case",
+                    op.id
+                );
+            }
+        }
+        assert!(names.contains("oneaccess::delete_organization::error::ORG.0020"));
+    }
+}

@@ -1,0 +1,63 @@
+//! Property-based cases of an operation (the inputs come from [`super::strategy`]).
+
+use super::case::{Call, Case, Kind, Plan, Property};
+use crate::spec::{Operation, Trigger};
+
+/// The property cases of an operation.
+pub fn cases(op: &Operation, name_prefix: &str) -> Vec<Case> {
+    let base = Call::success(&op.id, &op.success.case.fixture);
+    let mut out = Vec::new();
+    let mut push = |kind, detail: String, at: &str, about: String, property| {
+        out.push(Case {
+            name: format!("{name_prefix}::{}::{detail}", Kind::segment(kind)),
+            service: op.service.clone(),
+            operation: op.id.clone(),
+            kind,
+            spec_at: op.locate(at),
+            about,
+            plan: Plan::Property {
+                property,
+                base: base.clone(),
+            },
+            ignore: None,
+        });
+    };
+    if op.request.body.json().is_some() {
+        push(
+            Kind::Invalid,
+            "body_schema".into(),
+            "/request/body/schema",
+            "bodies that violate the request schema are rejected with an error body, never a success or 5xx".into(),
+            Property::InvalidBody,
+        );
+        push(
+            Kind::Invalid,
+            "malformed_body".into(),
+            "/request/body",
+            "malformed JSON (and a wrong Content-Type where the page fixes it) is rejected, never a success or 5xx".into(),
+            Property::MalformedBody,
+        );
+    }
+    for (i, e) in op.errors.iter().enumerate() {
+        if let Trigger::Unknown(value) = &e.trigger {
+            push(
+                Kind::Invalid,
+                format!("unknown_{value}"),
+                &format!("/errors/{i}/trigger"),
+                format!("any {value} that names nothing answers {}", e.code_text()),
+                Property::UnknownValue {
+                    value: value.clone(),
+                    code: e.code.clone(),
+                },
+            );
+        }
+    }
+    push(
+        Kind::Valid,
+        "documented_responses".into(),
+        "/success",
+        "valid requests (arbitrary strings, existing and unknown ids) get a documented response, never a 5xx".into(),
+        Property::ValidInput,
+    );
+    out
+}

@@ -1,0 +1,42 @@
+//! Multi-step cases from the specs' `sequences`.
+
+use super::case::{Call, Case, Expect, Kind, Plan};
+use crate::spec::{Expect as SpecExpect, ExpectWord, Operation};
+
+/// One case per sequence of an operation.
+pub fn cases(op: &Operation, name_prefix: &str) -> Vec<Case> {
+    op.sequences
+        .iter()
+        .enumerate()
+        .map(|(i, seq)| {
+            let steps = seq
+                .steps
+                .iter()
+                .map(|s| {
+                    let mut call = Call::success(&s.call, &s.fixture);
+                    call.bind = s.bind.clone();
+                    let expect = match &s.expect {
+                        SpecExpect::Word(ExpectWord::Success) => Expect::Success,
+                        SpecExpect::Word(ExpectWord::Documented) => Expect::Documented,
+                        SpecExpect::Error { error } => Expect::Error(error.clone()),
+                    };
+                    (call, expect)
+                })
+                .collect();
+            Case {
+                name: format!("{name_prefix}::stateful::{}", seq.name),
+                service: op.service.clone(),
+                operation: op.id.clone(),
+                kind: Kind::Stateful,
+                spec_at: op.locate(&format!("/sequences/{i}")),
+                about: if seq.description.is_empty() {
+                    seq.name.replace('_', " ")
+                } else {
+                    seq.description.clone()
+                },
+                plan: Plan::Sequence { steps },
+                ignore: None,
+            }
+        })
+        .collect()
+}

@@ -1,0 +1,383 @@
+//! proptest strategies derived from JSON Schemas and path parameters: valid values, values
+//! that violate a schema, malformed bodies, and ids that name nothing.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use proptest::collection::vec;
+use proptest::prelude::*;
+use serde_json::{Map, Value, json};
+
+use super::case::BodyOverride;
+
+/// One generated input: literal values for path parameters or body placeholders, and a body.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Input {
+    /// Values replacing fixture values (`org_id`).
+    pub values: BTreeMap<String, String>,
+    /// The body replacing the documented one.
+    pub body: Option<BodyOverride>,
+}
+
+fn show(s: &str) -> String {
+    let chars = s.chars().count();
+    if chars > 80 {
+        let head: String = s.chars().take(40).collect();
+        format!("{head:?}… ({chars} characters)")
+    } else {
+        format!("{s:?}")
+    }
+}
+
+impl fmt::Display for Input {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut parts = Vec::new();
+        for (k, v) in &self.values {
+            parts.push(format!("{k} = {}", show(v)));
+        }
+        match &self.body {
+            Some(BodyOverride::Json(v)) => parts.push(format!("body = {}", show_json(v))),
+            Some(BodyOverride::Raw(bytes, ct)) => parts.push(format!(
+                "body bytes = {}, Content-Type = {}",
+                visible(&show(&String::from_utf8_lossy(bytes))),
+                ct.as_deref()
+                    .map_or("(none)".to_string(), |c| format!("{c:?}"))
+            )),
+            None => {}
+        }
+        f.write_str(&parts.join("; "))
+    }
+}
+
+/// Makes invisible characters visible (`\u{feff}`), so a minimal input can be read.
+pub fn visible(s: &str) -> String {
+    s.chars()
+        .map(|c| {
+            if c.is_control() || matches!(c, '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{feff}') {
+                format!("\\u{{{:x}}}", c as u32)
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
+}
+
+fn show_json(v: &Value) -> String {
+    let s = visible(&v.to_string());
+    if s.chars().count() > 200 {
+        format!(
+            "{}… ({} bytes)",
+            s.chars().take(160).collect::<String>(),
+            s.len()
+        )
+    } else {
+        s
+    }
+}
+
+/// Strings of every sort a server meets: plain, non-ASCII, control characters, very long.
+pub fn any_string() -> BoxedStrategy<String> {
+    prop_oneof![
+        4 => "[a-zA-Z0-9_-]{0,16}",
+        2 => "[a-z0-9 äöüß中文字😀\u{202e}\u{feff}]{1,24}",
+        1 => "[\\x00-\\x1f\\x7f]{1,8}",
+        1 => "[a-z]{2000,20000}",
+    ]
+    .boxed()
+}
+
+/// Ids that fit in a path segment: non-empty, no `/`, with non-ASCII and very long ones.
+pub fn path_value() -> BoxedStrategy<String> {
+    prop_oneof![
+        4 => "[a-zA-Z0-9_~-]{1,24}",
+        2 => "[a-zA-Z0-9äöü中文字😀]{1,24}",
+        1 => "[a-z0-9]{150,400}",
+    ]
+    .boxed()
+}
+
+/// Ids that name nothing: non-blank, never one of `known`.
+pub fn unknown_value(known: Vec<String>) -> BoxedStrategy<String> {
+    path_value()
+        .prop_filter("must not name a fixture", move |v| {
+            !v.trim().is_empty() && !known.contains(v)
+        })
+        .boxed()
+}
+
+fn types_of(schema: &Value) -> Vec<&str> {
+    match schema.get("type") {
+        Some(Value::String(t)) => vec![t.as_str()],
+        Some(Value::Array(ts)) => ts.iter().filter_map(Value::as_str).collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// Values valid under a (simple) JSON Schema: objects, arrays, strings, booleans, numbers.
+pub fn valid_value(schema: &Value) -> BoxedStrategy<Value> {
+    if let Some(c) = schema.get("const") {
+        return Just(c.clone()).boxed();
+    }
+    let types = types_of(schema);
+    let choices: Vec<BoxedStrategy<Value>> = types
+        .iter()
+        .map(|t| match *t {
+            "object" => valid_object(schema),
+            "array" => {
+                let items = schema
+                    .get("items")
+                    .cloned()
+                    .unwrap_or(json!({"type": "string"}));
+                let min = schema.get("minItems").and_then(Value::as_u64).unwrap_or(0) as usize;
+                vec(valid_value(&items), min..min + 4)
+                    .prop_map(Value::Array)
+                    .boxed()
+            }
+            "string" => any_string().prop_map(Value::String).boxed(),
+            "boolean" => any::<bool>().prop_map(Value::Bool).boxed(),
+            "integer" => any::<i32>().prop_map(|i| json!(i)).boxed(),
+            "number" => (-1e9f64..1e9).prop_map(|f| json!(f)).boxed(),
+            _ => Just(Value::Null).boxed(),
+        })
+        .collect();
+    match choices.len() {
+        0 => any_string().prop_map(Value::String).boxed(),
+        1 => choices
+            .into_iter()
+            .next()
+            .unwrap_or_else(|| Just(Value::Null).boxed()),
+        _ => proptest::strategy::Union::new(choices).boxed(),
+    }
+}
+
+fn properties(schema: &Value) -> Vec<(String, Value, bool)> {
+    let required: Vec<&str> = schema
+        .get("required")
+        .and_then(Value::as_array)
+        .map(|r| r.iter().filter_map(Value::as_str).collect())
+        .unwrap_or_default();
+    schema
+        .get("properties")
+        .and_then(Value::as_object)
+        .map(|m| {
+            m.iter()
+                .map(|(k, v)| (k.clone(), v.clone(), required.contains(&k.as_str())))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn valid_object(schema: &Value) -> BoxedStrategy<Value> {
+    let props = properties(schema);
+    let fields: Vec<BoxedStrategy<Option<(String, Value)>>> = props
+        .into_iter()
+        .map(|(name, sub, required)| {
+            let value = valid_value(&sub);
+            if required {
+                value.prop_map(move |v| Some((name.clone(), v))).boxed()
+            } else {
+                proptest::option::of(value.prop_map(move |v| (name.clone(), v))).boxed()
+            }
+        })
+        .collect();
+    fields
+        .prop_map(|entries| Value::Object(entries.into_iter().flatten().collect::<Map<_, _>>()))
+        .boxed()
+}
+
+/// A value of a JSON type the schema does not allow, or an array with an element of a type
+/// its items do not allow, or a deeply nested array.
+fn wrong_value(schema: &Value) -> BoxedStrategy<Value> {
+    let allowed = types_of(schema);
+    let all: [(&str, BoxedStrategy<Value>); 6] = [
+        ("null", Just(Value::Null).boxed()),
+        ("boolean", any::<bool>().prop_map(Value::Bool).boxed()),
+        ("integer", any::<i64>().prop_map(|i| json!(i)).boxed()),
+        ("string", any_string().prop_map(Value::String).boxed()),
+        (
+            "array",
+            vec(any::<i32>().prop_map(|i| json!(i)), 1..3)
+                .prop_map(Value::Array)
+                .boxed(),
+        ),
+        ("object", Just(json!({"nested": {"deep": true}})).boxed()),
+    ];
+    let mut choices: Vec<BoxedStrategy<Value>> = all
+        .into_iter()
+        .filter(|(t, _)| !allowed.contains(t) && !(*t == "integer" && allowed.contains(&"number")))
+        .map(|(_, s)| s)
+        .collect();
+    if allowed.contains(&"array") {
+        let items = schema.get("items").cloned().unwrap_or(json!({}));
+        if !types_of(&items).is_empty() {
+            let bad_item = wrong_value(&items);
+            choices.push(vec(bad_item, 1..3).prop_map(Value::Array).boxed());
+        }
+        choices.push(
+            (1usize..96)
+                .prop_map(|depth| {
+                    let mut v = json!("x");
+                    for _ in 0..depth {
+                        v = Value::Array(vec![v]);
+                    }
+                    Value::Array(vec![v])
+                })
+                .boxed(),
+        );
+        if let Some(min) = schema
+            .get("minItems")
+            .and_then(Value::as_u64)
+            .filter(|m| *m > 0)
+        {
+            choices.push(Just(Value::Array(Vec::new())).boxed());
+            let _ = min;
+        }
+    }
+    proptest::strategy::Union::new(choices).boxed()
+}
+
+/// Bodies that violate an object schema: not an object, a required field missing, or a field
+/// of a wrong type or shape. Some can be valid by chance: callers re-check and reject those.
+pub fn invalid_body(schema: &Value) -> BoxedStrategy<Value> {
+    let props = properties(schema);
+    let base = valid_object(schema);
+    let mut choices: Vec<BoxedStrategy<Value>> = vec![
+        prop_oneof![
+            Just(json!([])),
+            Just(json!("user")),
+            Just(json!(0)),
+            Just(Value::Null),
+        ]
+        .boxed(),
+    ];
+    for (name, sub, required) in props {
+        if required {
+            let n = name.clone();
+            choices.push(
+                base.clone()
+                    .prop_map(move |mut v| {
+                        if let Some(o) = v.as_object_mut() {
+                            o.remove(&n);
+                        }
+                        v
+                    })
+                    .boxed(),
+            );
+        }
+        let n = name.clone();
+        choices.push(
+            (base.clone(), wrong_value(&sub))
+                .prop_map(move |(mut v, bad)| {
+                    if let Some(o) = v.as_object_mut() {
+                        o.insert(n.clone(), bad);
+                    }
+                    v
+                })
+                .boxed(),
+        );
+    }
+    proptest::strategy::Union::new(choices).boxed()
+}
+
+/// Malformed bodies: truncated or garbled JSON with a JSON content type, and, where the page
+/// fixes the Content-Type, a valid body under another one.
+pub fn malformed_body(
+    schema: &Value,
+    fixed_content_type: Option<String>,
+) -> BoxedStrategy<BodyOverride> {
+    let json_ct = fixed_content_type
+        .clone()
+        .unwrap_or_else(|| "application/json".into());
+    let ct1 = json_ct.clone();
+    let truncated = (valid_value(schema), any::<prop::sample::Index>())
+        .prop_map(move |(v, cut)| {
+            let text = v.to_string();
+            let n = cut.index(text.len().max(2) - 1).max(1);
+            let bytes = text.as_bytes()[..n.min(text.len())].to_vec();
+            BodyOverride::Raw(bytes, Some(ct1.clone()))
+        })
+        .boxed();
+    let ct2 = json_ct.clone();
+    let garbage = prop_oneof![
+        Just("{".to_string()),
+        Just("{\"a\":}".to_string()),
+        Just("[1,,2]".to_string()),
+        Just("\u{0}".to_string()),
+        Just(String::new()),
+        "[a-z{}\\[\\]:,\"]{1,30}",
+    ]
+    .prop_map(move |s| BodyOverride::Raw(s.into_bytes(), Some(ct2.clone())))
+    .boxed();
+    let mut choices = vec![truncated, garbage];
+    if fixed_content_type.is_some() {
+        choices.push(
+            (
+                valid_value(schema),
+                prop_oneof![
+                    Just(Some("text/plain".to_string())),
+                    Just(Some("application/x-www-form-urlencoded".to_string())),
+                    Just(None),
+                ],
+            )
+                .prop_map(|(v, ct)| BodyOverride::Raw(v.to_string().into_bytes(), ct))
+                .boxed(),
+        );
+    }
+    proptest::strategy::Union::new(choices).boxed()
+}
+
+/// Whether raw bytes parse as JSON valid under a schema (malformed inputs must not).
+pub fn parses_valid(bytes: &[u8], validator: &jsonschema::Validator) -> bool {
+    serde_json::from_slice::<Value>(bytes).is_ok_and(|v| validator.is_valid(&v))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::test_runner::{Config, TestRunner};
+
+    fn unbind_schema() -> Value {
+        json!({"type": "object", "required": ["user_names"],
+               "properties": {"user_names": {"type": "array", "minItems": 1, "items": {"type": "string"}}}})
+    }
+
+    #[test]
+    fn valid_values_are_valid() {
+        let schema = unbind_schema();
+        let validator = jsonschema::draft202012::new(&schema).expect("schema");
+        let mut runner = TestRunner::new(Config::with_cases(64));
+        runner
+            .run(&valid_value(&schema), |v| {
+                prop_assert!(validator.is_valid(&v), "{v}");
+                Ok(())
+            })
+            .expect("valid");
+    }
+
+    #[test]
+    fn invalid_bodies_are_mostly_invalid() {
+        let schema = unbind_schema();
+        let validator = jsonschema::draft202012::new(&schema).expect("schema");
+        let mut runner = TestRunner::new(Config::with_cases(128));
+        let strategy = invalid_body(&schema);
+        let mut invalid = 0;
+        for _ in 0..128 {
+            let v = strategy.new_tree(&mut runner).expect("tree").current();
+            if !validator.is_valid(&v) {
+                invalid += 1;
+            }
+        }
+        assert!(invalid > 100, "only {invalid} of 128 invalid");
+    }
+
+    #[test]
+    fn unknown_values_never_name_fixtures() {
+        let mut runner = TestRunner::new(Config::with_cases(64));
+        runner
+            .run(&unknown_value(vec!["org-leaf".into()]), |v| {
+                prop_assert!(!v.trim().is_empty() && v != "org-leaf" && !v.contains('/'));
+                Ok(())
+            })
+            .expect("unknown");
+    }
+}

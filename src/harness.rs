@@ -1,0 +1,332 @@
+//! The test harness: specs → cases → libtest-mimic trials → run → coverage and reports.
+//! `tests/contract.rs` and `contract-harness run` both hand their command line to [`main`].
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
+
+use libtest_mimic::{Arguments, Trial};
+
+use crate::exec::{Ctx, PropSettings, Target, Verdict, client, run_case};
+use crate::generate::{self, Case, Cred, Kind, Plan, Property};
+use crate::report::snapshot::{assert_snapshot, snapshot_name, snapshot_value};
+use crate::report::{Record, Status, coverage, failure, junit, markdown};
+use crate::spec::{self, SpecSet};
+
+/// Everything the trials share.
+pub struct Suite {
+    /// Specs.
+    pub specs: Arc<SpecSet>,
+    /// Target.
+    pub target: Arc<Target>,
+    /// Cases with their ignore reasons set.
+    pub cases: Vec<Case>,
+    /// Property settings.
+    pub proptest: PropSettings,
+    /// Snapshot directory (`None`: snapshots off).
+    pub snapshots: Option<PathBuf>,
+    /// Records of finished cases.
+    pub records: Mutex<Vec<Record>>,
+}
+
+/// The documented status or code a case exercises, for coverage.
+fn documented(case: &Case) -> Option<String> {
+    match case.kind {
+        Kind::Success => Some("success".into()),
+        Kind::Error => case.name.rsplit("::").next().map(str::to_string),
+        _ => None,
+    }
+}
+
+/// Why a case cannot run on this target, if so.
+fn ignore_reason(case: &Case, specs: &SpecSet, target: &Target) -> Option<String> {
+    if let Some(r) = &case.ignore {
+        return Some(r.clone());
+    }
+    let calls: Vec<&generate::Call> = match &case.plan {
+        Plan::Single { call, .. } => vec![call],
+        Plan::Sequence { steps } => steps.iter().map(|(c, _)| c).collect(),
+        Plan::Property { base, .. } => vec![base],
+        Plan::Shape { .. } => vec![],
+    };
+    for call in &calls {
+        if let Some(r) = target.fixture_refusal(&case.service, &call.fixture) {
+            return Some(r);
+        }
+        let role = match &call.cred {
+            Cred::Role(r) => Some(r.as_str()),
+            Cred::Expired => Some("expired"),
+            _ => None,
+        };
+        if let Some(r) = role.and_then(|role| target.role_refusal(&case.service, role)) {
+            return Some(r);
+        }
+    }
+    let destructive = calls
+        .iter()
+        .any(|c| specs.operation(&c.op).is_some_and(|o| o.destructive));
+    if destructive {
+        return target.destructive_refusal(&case.service, &case.fixtures());
+    }
+    None
+}
+
+impl Suite {
+    /// A suite over loaded specs and a target.
+    pub fn new(
+        specs: SpecSet,
+        target: Target,
+        proptest: PropSettings,
+        snapshots: Option<PathBuf>,
+    ) -> Self {
+        let mut cases = generate::cases(&specs);
+        for c in &mut cases {
+            c.ignore = ignore_reason(c, &specs, &target);
+        }
+        Self {
+            specs: Arc::new(specs),
+            target: Arc::new(target),
+            cases,
+            proptest,
+            snapshots,
+            records: Mutex::new(Vec::new()),
+        }
+    }
+
+    fn fixture_names(&self, service: &str) -> BTreeMap<String, String> {
+        let mut out = BTreeMap::new();
+        if let Some(fixtures) = self.target.fixtures.get(service) {
+            for (fixture, values) in fixtures {
+                for (name, value) in values {
+                    out.entry(value.clone())
+                        .or_insert_with(|| format!("{fixture}.{name}"));
+                }
+            }
+        }
+        out
+    }
+
+    /// Runs case `i`; the text of its failure, if any.
+    ///
+    /// # Errors
+    /// The failure text (contract violation, harness error or snapshot change).
+    pub fn run(&self, i: usize) -> Result<(), String> {
+        let case = &self.cases[i];
+        let start = Instant::now();
+        let client = match client::shared(&self.target.limits) {
+            Ok(c) => c,
+            Err(e) => return Err(format!("harness error: {e}")),
+        };
+        let ctx = Ctx {
+            specs: &self.specs,
+            target: &self.target,
+            client,
+            proptest: self.proptest,
+        };
+        let outcome = run_case(&ctx, case);
+        let mut message = failure::render(case, &outcome.verdict);
+        let mut status = match outcome.verdict {
+            Verdict::Passed => Status::Passed,
+            Verdict::Failed { .. } => Status::Failed,
+            Verdict::Error(_) => Status::Error,
+        };
+        let snapshot_wanted = matches!(
+            case.plan,
+            Plan::Single { snapshot: true, .. } | Plan::Sequence { .. }
+        );
+        if let (Status::Passed, Some(dir), true) = (status, &self.snapshots, snapshot_wanted) {
+            let value = snapshot_value(&outcome.exchanges, &self.fixture_names(&case.service));
+            if let Err(e) = assert_snapshot(dir, &snapshot_name(&case.name), &case.about, &value) {
+                status = Status::Failed;
+                message = Some(format!("behaviour change in {}\n  {e}", case.name));
+            }
+        }
+        self.record(case, status, message.clone(), start.elapsed());
+        match message {
+            None => Ok(()),
+            Some(m) => Err(m),
+        }
+    }
+
+    fn record(
+        &self,
+        case: &Case,
+        status: Status,
+        message: Option<String>,
+        duration: std::time::Duration,
+    ) {
+        let r = Record {
+            name: case.name.clone(),
+            service: case.service.clone(),
+            operation: case.operation.clone(),
+            kind: case.kind,
+            documented: documented(case),
+            status,
+            message,
+            duration,
+        };
+        self.records
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .push(r);
+    }
+
+    /// The trials, one per case.
+    pub fn trials(self: &Arc<Self>) -> Vec<Trial> {
+        self.cases
+            .iter()
+            .enumerate()
+            .map(|(i, case)| {
+                let kind = case.kind.segment();
+                match &case.ignore {
+                    Some(reason) => {
+                        let reason = reason.clone();
+                        Trial::test(case.name.clone(), move || {
+                            Err(format!("not run: {reason}").into())
+                        })
+                        .with_kind(kind)
+                        .with_ignored_flag(true)
+                    }
+                    None => {
+                        let suite = Arc::clone(self);
+                        Trial::test(case.name.clone(), move || suite.run(i).map_err(Into::into))
+                            .with_kind(kind)
+                    }
+                }
+            })
+            .collect()
+    }
+
+    /// Records for ignored cases, so that reports list them with their reasons.
+    fn record_ignored(&self, args: &Arguments) {
+        if args.ignored || args.include_ignored {
+            return;
+        }
+        for c in &self.cases {
+            if let Some(r) = &c.ignore {
+                if args.filter.as_deref().is_none_or(|f| c.name.contains(f)) {
+                    self.record(
+                        c,
+                        Status::Ignored,
+                        Some(r.clone()),
+                        std::time::Duration::ZERO,
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// Loads specs, builds the suite for the environment's target and runs it with libtest-mimic.
+pub fn main(args: Arguments, specs_dir: &Path) -> ExitCode {
+    let loaded = match spec::load(specs_dir) {
+        Ok(l) => l,
+        Err(e) => {
+            eprintln!(
+                "{e}\nerror: the specs under {} cannot be used (a harness error, not a verdict on any server)",
+                specs_dir.display()
+            );
+            return ExitCode::from(2);
+        }
+    };
+    let target = match Target::from_env() {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let snapshots = snapshot_dir(&target);
+    let suite = Arc::new(Suite::new(
+        loaded.specs,
+        target,
+        PropSettings::from_env(),
+        snapshots,
+    ));
+    let listing = args.list;
+    let trials = suite.trials();
+    let ignored: Vec<(String, String)> = suite
+        .cases
+        .iter()
+        .filter_map(|c| c.ignore.clone().map(|r| (c.name.clone(), r)))
+        .collect();
+    if !listing && !ignored.is_empty() && !args.ignored {
+        eprintln!(
+            "{} cases are ignored on target `{}`:",
+            ignored.len(),
+            suite.target.name
+        );
+        for (n, r) in &ignored {
+            eprintln!("  {n}: {r}");
+        }
+    }
+    suite.record_ignored(&args);
+    let conclusion = libtest_mimic::run(&args, trials);
+    if !listing {
+        summarize(&suite);
+    }
+    if conclusion.has_failed() {
+        ExitCode::from(101)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+fn snapshot_dir(target: &Target) -> Option<PathBuf> {
+    if std::env::var("CONTRACT_SNAPSHOTS").is_ok_and(|v| v == "off" || v == "0") {
+        return None;
+    }
+    match std::env::var_os("CONTRACT_SNAPSHOT_DIR") {
+        Some(d) => Some(PathBuf::from(d)),
+        None => std::env::current_dir()
+            .ok()
+            .map(|d| d.join("snapshots").join(&target.name)),
+    }
+}
+
+fn summarize(suite: &Suite) {
+    let records = suite
+        .records
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .clone();
+    let ran = records
+        .iter()
+        .filter(|r| r.status != Status::Ignored)
+        .count();
+    if ran > 1 {
+        println!("{}", coverage::kinds_line(&records));
+        print!("{}", coverage::table(&suite.specs, &records));
+    }
+    if let Some(dir) = std::env::var_os("CONTRACT_REPORT_DIR") {
+        let dir = PathBuf::from(dir);
+        let written = std::fs::create_dir_all(&dir)
+            .and_then(|()| std::fs::write(dir.join("contract-junit.xml"), junit::junit(&records)))
+            .and_then(|()| {
+                std::fs::write(
+                    dir.join("contract-summary.md"),
+                    markdown::markdown(&suite.target.name, &records),
+                )
+            });
+        match written {
+            Ok(()) => println!("reports written to {}", dir.display()),
+            Err(e) => eprintln!("error: cannot write reports to {}: {e}", dir.display()),
+        }
+    }
+}
+
+/// Whether a case is one a property drives (for the property counts).
+pub fn is_property(case: &Case) -> bool {
+    matches!(
+        case.plan,
+        Plan::Property {
+            property: Property::InvalidBody
+                | Property::MalformedBody
+                | Property::UnknownValue { .. }
+                | Property::ValidInput,
+            ..
+        }
+    )
+}

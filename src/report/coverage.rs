@@ -1,0 +1,107 @@
+//! The end-of-run tables: cases per kind, and per operation the documented success and error
+//! codes exercised and whether they passed.
+
+use std::collections::BTreeMap;
+use std::fmt::Write;
+
+use super::record::{Record, Status};
+use crate::generate::Kind;
+use crate::spec::SpecSet;
+
+fn mark(status: Option<Status>) -> &'static str {
+    match status {
+        Some(Status::Passed) => "ok",
+        Some(Status::Failed) => "FAILED",
+        Some(Status::Error) => "ERROR",
+        Some(Status::Ignored) => "ignored",
+        None => "not run",
+    }
+}
+
+/// Cases that ran, by kind: `success 5, error 17, ...`.
+pub fn kinds_line(records: &[Record]) -> String {
+    let mut parts = Vec::new();
+    for kind in Kind::ALL {
+        let ran = records
+            .iter()
+            .filter(|r| r.kind == kind && r.status != Status::Ignored)
+            .count();
+        let failed = records
+            .iter()
+            .filter(|r| r.kind == kind && matches!(r.status, Status::Failed | Status::Error))
+            .count();
+        let ignored = records
+            .iter()
+            .filter(|r| r.kind == kind && r.status == Status::Ignored)
+            .count();
+        let mut p = format!("{} {ran}", kind.segment());
+        if failed > 0 {
+            p.push_str(&format!(" ({failed} failed)"));
+        }
+        if ignored > 0 {
+            p.push_str(&format!(" (+{ignored} ignored)"));
+        }
+        parts.push(p);
+    }
+    format!("cases by kind: {}", parts.join(", "))
+}
+
+/// The coverage table of documented promises.
+pub fn table(specs: &SpecSet, records: &[Record]) -> String {
+    let by_doc: BTreeMap<(&str, &str), Status> = records
+        .iter()
+        .filter_map(|r| {
+            r.documented
+                .as_deref()
+                .map(|d| ((r.operation.as_str(), d), r.status))
+        })
+        .collect();
+    let mut s = String::new();
+    let _ = writeln!(s, "coverage of documented promises:");
+    let width = specs
+        .operations
+        .iter()
+        .map(|o| o.service.len() + o.id.len() + 2)
+        .max()
+        .unwrap_or(10);
+    for op in &specs.operations {
+        let name = format!("{}::{}", op.service, op.id);
+        let success = match op.success.status {
+            Some(st) => format!("success {st}"),
+            None => "success (envelope)".to_string(),
+        };
+        let _ = write!(
+            s,
+            "  {name:<width$}  {success}: {}",
+            mark(by_doc.get(&(op.id.as_str(), "success")).copied())
+        );
+        for e in &op.errors {
+            let code = e.code_text();
+            let status = e.status.map_or_else(String::new, |st| format!("{st} "));
+            let _ = write!(
+                s,
+                ", {status}{code}: {}",
+                mark(by_doc.get(&(op.id.as_str(), code.as_str())).copied())
+            );
+        }
+        let _ = writeln!(s);
+    }
+    let total = specs
+        .operations
+        .iter()
+        .map(|o| o.errors.len())
+        .sum::<usize>();
+    let exercised = records
+        .iter()
+        .filter(|r| r.kind == Kind::Error && r.status != Status::Ignored)
+        .count();
+    let passed = records
+        .iter()
+        .filter(|r| r.kind == Kind::Error && r.status == Status::Passed)
+        .count();
+    let _ = writeln!(
+        s,
+        "  documented error codes: {exercised} of {total} exercised, {passed} passed"
+    );
+    s
+}

@@ -1,0 +1,79 @@
+//! The text of a failed case: the case, each violated rule with its spec location, the
+//! request as curl, the response, and for generated input the minimal input and the seed.
+
+use std::fmt::Write;
+
+use super::curl::curl;
+use crate::exec::secrets::redact;
+use crate::exec::{Exchange, Verdict};
+use crate::generate::Case;
+
+/// Longest response body shown.
+const MAX_RESPONSE: usize = 1500;
+
+/// Renders a verdict that is not a pass; `None` for a pass.
+pub fn render(case: &Case, verdict: &Verdict) -> Option<String> {
+    let mut s = String::new();
+    match verdict {
+        Verdict::Passed => return None,
+        Verdict::Error(e) => {
+            let _ = writeln!(
+                s,
+                "harness error (not a verdict on the server) in {}",
+                case.name
+            );
+            let _ = writeln!(s, "  {e}");
+        }
+        Verdict::Failed {
+            failures,
+            exchange,
+            step,
+            property,
+        } => {
+            let _ = writeln!(s, "contract violation in {}", case.name);
+            let _ = writeln!(s, "  checks: {}", case.about);
+            if let Some((n, of)) = step {
+                let _ = writeln!(s, "  at step {n} of {of}");
+            }
+            for (i, f) in failures.iter().enumerate() {
+                let _ = writeln!(s);
+                for (j, line) in f.to_string().lines().enumerate() {
+                    let lead = if j == 0 {
+                        format!("  [{}] ", i + 1)
+                    } else {
+                        "      ".to_string()
+                    };
+                    let _ = writeln!(s, "{lead}{line}");
+                }
+            }
+            if let Some(ex) = exchange {
+                exchange_text(&mut s, ex);
+            }
+            if let Some(p) = property {
+                let _ = writeln!(s);
+                let _ = writeln!(s, "  minimal input (after shrinking): {}", p.input);
+                let _ = writeln!(s, "  {}", p.recheck);
+                let _ = writeln!(
+                    s,
+                    "  reproduce: CONTRACT_SEED={} CONTRACT_PROPTEST_CASES={} cargo test --test contract -- --exact '{}'",
+                    p.seed, p.cases, case.name
+                );
+            }
+        }
+    }
+    Some(redact(&s))
+}
+
+fn exchange_text(s: &mut String, ex: &Exchange) {
+    let _ = writeln!(s);
+    let _ = writeln!(s, "  request:");
+    let _ = writeln!(s, "    {}", curl(&ex.base, &ex.request));
+    let _ = writeln!(s, "  response:");
+    let _ = writeln!(s, "    HTTP {}", ex.response.status);
+    if let Some(ct) = ex.response.header("content-type") {
+        let _ = writeln!(s, "    content-type: {ct}");
+    }
+    if !ex.response.body.is_empty() {
+        let _ = writeln!(s, "    {}", ex.response.body_text(MAX_RESPONSE));
+    }
+}

@@ -1,0 +1,72 @@
+//! JUnit XML of a run, for CI systems that show test reports.
+
+use std::fmt::Write;
+
+use super::record::{Record, Status};
+
+fn esc(s: &str) -> String {
+    s.chars()
+        .filter(|c| !c.is_control() || matches!(c, '\n' | '\t'))
+        .collect::<String>()
+        .replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// The JUnit XML document: one testsuite per operation.
+pub fn junit(records: &[Record]) -> String {
+    let mut suites: Vec<(String, Vec<&Record>)> = Vec::new();
+    for r in records {
+        let suite = format!("{}::{}", r.service, r.operation);
+        match suites.iter_mut().find(|(n, _)| *n == suite) {
+            Some((_, v)) => v.push(r),
+            None => suites.push((suite, vec![r])),
+        }
+    }
+    let mut s = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"contract-harness\">\n",
+    );
+    for (name, rs) in suites {
+        let failures = rs.iter().filter(|r| r.status == Status::Failed).count();
+        let errors = rs.iter().filter(|r| r.status == Status::Error).count();
+        let skipped = rs.iter().filter(|r| r.status == Status::Ignored).count();
+        let _ = writeln!(
+            s,
+            "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{failures}\" errors=\"{errors}\" skipped=\"{skipped}\">",
+            esc(&name),
+            rs.len()
+        );
+        for r in rs {
+            let _ = write!(
+                s,
+                "    <testcase classname=\"{}\" name=\"{}\" time=\"{:.3}\"",
+                esc(&name),
+                esc(&r.name),
+                r.duration.as_secs_f64()
+            );
+            let msg = esc(r.message.as_deref().unwrap_or(""));
+            match r.status {
+                Status::Passed => s.push_str("/>\n"),
+                Status::Failed => {
+                    let _ = writeln!(
+                        s,
+                        "><failure message=\"contract violation\">{msg}</failure></testcase>"
+                    );
+                }
+                Status::Error => {
+                    let _ = writeln!(
+                        s,
+                        "><error message=\"harness error\">{msg}</error></testcase>"
+                    );
+                }
+                Status::Ignored => {
+                    let _ = writeln!(s, "><skipped message=\"{msg}\"/></testcase>");
+                }
+            }
+        }
+        s.push_str("  </testsuite>\n");
+    }
+    s.push_str("</testsuites>\n");
+    s
+}

@@ -1,0 +1,12 @@
+//! Reporting: failure text with curl reproduction, snapshots, coverage, JUnit and Markdown.
+//! Reporters see [`record::Record`]s and verdicts; they never reach back into execution.
+
+pub mod coverage;
+pub mod curl;
+pub mod failure;
+pub mod junit;
+pub mod markdown;
+pub mod record;
+pub mod snapshot;
+
+pub use record::{Record, Status};

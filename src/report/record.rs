@@ -1,0 +1,39 @@
+//! What the reporters see of a finished case: the reporter never reaches back into execution.
+
+use std::time::Duration;
+
+use crate::generate::Kind;
+
+/// How a case ended, for reports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    /// Kept every promise.
+    Passed,
+    /// Broke a promise.
+    Failed,
+    /// The harness could not check.
+    Error,
+    /// Not run here (with a reason).
+    Ignored,
+}
+
+/// A finished (or ignored) case.
+#[derive(Debug, Clone)]
+pub struct Record {
+    /// Case name.
+    pub name: String,
+    /// Service.
+    pub service: String,
+    /// Operation id.
+    pub operation: String,
+    /// Kind.
+    pub kind: Kind,
+    /// The documented status or code exercised (`success`, `ORG.0020`), if a documented case.
+    pub documented: Option<String>,
+    /// Outcome.
+    pub status: Status,
+    /// Failure text or ignore reason (already redacted).
+    pub message: Option<String>,
+    /// Time taken.
+    pub duration: Duration,
+}

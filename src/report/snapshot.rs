@@ -1,0 +1,159 @@
+//! Snapshots of documented cases: the request and response with volatile values replaced, so
+//! that what the pages leave open is reviewed when it changes (`cargo insta review`).
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use serde_json::{Map, Value, json};
+
+use crate::exec::Exchange;
+use crate::exec::secrets::redact;
+
+/// The snapshot value of a case's exchanges. `fixture_values` maps each fixture value to its
+/// name so that the same behaviour on another server gives the same snapshot.
+pub fn snapshot_value(exchanges: &[Exchange], fixture_values: &BTreeMap<String, String>) -> Value {
+    let steps: Vec<Value> = exchanges
+        .iter()
+        .map(|ex| {
+            let request_body = ex.request.body.as_ref().map(|b| {
+                serde_json::from_slice::<Value>(b)
+                    .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(b).into_owned()))
+            });
+            let response_body = match &ex.response.json {
+                Some(v) => v.clone(),
+                None if ex.response.body.is_empty() => Value::Null,
+                None => Value::String(ex.response.body_text(2000)),
+            };
+            let mut request = Map::new();
+            request.insert("method".into(), json!(ex.request.method));
+            request.insert("path".into(), json!(ex.request.path));
+            if let Some(b) = request_body {
+                request.insert("body".into(), b);
+            }
+            json!({
+                "operation": ex.op,
+                "request": Value::Object(request),
+                "response": {
+                    "status": ex.response.status,
+                    "content_type": ex.response.header("content-type"),
+                    "body": response_body,
+                }
+            })
+        })
+        .collect();
+    let value = if steps.len() == 1 {
+        steps.into_iter().next().unwrap_or(Value::Null)
+    } else {
+        Value::Array(steps)
+    };
+    scrub(&value, None, fixture_values)
+}
+
+fn volatile_key(key: &str) -> Option<&'static str> {
+    let k = key.to_ascii_lowercase();
+    if k.contains("request_id") || k.contains("requestid") || k == "trace_id" {
+        Some("[request-id]")
+    } else if k.contains("time")
+        || k.contains("date")
+        || k.starts_with("expires")
+        || k.ends_with("_at")
+    {
+        Some("[timestamp]")
+    } else if k == "id" || k.ends_with("_id") || k.ends_with("id") && key.ends_with("Id") {
+        Some("[id]")
+    } else {
+        None
+    }
+}
+
+fn replace_fixture_values(s: &str, fixture_values: &BTreeMap<String, String>) -> String {
+    // Longest values first, so that one value inside another does not split it.
+    let mut pairs: Vec<(&String, &String)> = fixture_values.iter().collect();
+    pairs.sort_by_key(|(v, _)| std::cmp::Reverse(v.len()));
+    let mut out = s.to_string();
+    for (value, name) in pairs {
+        if value.len() >= 3 && out.contains(value.as_str()) {
+            out = out.replace(value.as_str(), &format!("[fixture.{name}]"));
+        }
+    }
+    redact(&out)
+}
+
+fn scrub(v: &Value, key: Option<&str>, fixture_values: &BTreeMap<String, String>) -> Value {
+    match v {
+        Value::String(s) => {
+            let replaced = replace_fixture_values(s, fixture_values);
+            if replaced != *s {
+                return Value::String(replaced);
+            }
+            match key.and_then(volatile_key) {
+                Some(placeholder) if key != Some("path") => Value::String(placeholder.into()),
+                _ => Value::String(replaced),
+            }
+        }
+        Value::Number(_) => match key.and_then(volatile_key) {
+            Some(p) if p == "[timestamp]" => Value::String(p.into()),
+            _ => v.clone(),
+        },
+        Value::Array(a) => Value::Array(a.iter().map(|x| scrub(x, key, fixture_values)).collect()),
+        Value::Object(m) => Value::Object(
+            m.iter()
+                .map(|(k, x)| (k.clone(), scrub(x, Some(k), fixture_values)))
+                .collect(),
+        ),
+        other => other.clone(),
+    }
+}
+
+/// Snapshot file name for a case: its name with `::` as `__`.
+pub fn snapshot_name(case_name: &str) -> String {
+    case_name.replace("::", "__")
+}
+
+/// Asserts a snapshot with insta in `dir`; `Err` with insta's message when it differs.
+///
+/// # Errors
+/// When the snapshot is missing (in CI) or differs.
+pub fn assert_snapshot(
+    dir: &Path,
+    name: &str,
+    description: &str,
+    value: &Value,
+) -> Result<(), String> {
+    let mut settings = insta::Settings::clone_current();
+    settings.set_snapshot_path(dir);
+    settings.set_prepend_module_to_snapshot(false);
+    settings.set_omit_expression(true);
+    settings.set_description(description);
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        settings.bind(|| insta::assert_json_snapshot!(name, value));
+    }));
+    result.map_err(|p| {
+        let msg = p
+            .downcast_ref::<String>()
+            .cloned()
+            .or_else(|| p.downcast_ref::<&str>().map(|s| (*s).to_string()))
+            .unwrap_or_default();
+        format!(
+            "snapshot {name} does not match the recorded behaviour ({msg}); review with `cargo insta review --snapshot-dir {}` or accept with INSTA_UPDATE=always outside CI",
+            dir.display()
+        )
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fixture_values_and_volatile_keys_are_replaced() {
+        let fixtures: BTreeMap<String, String> =
+            [("org-leaf".to_string(), "org_id".to_string())].into();
+        let v = json!({"org_id": "org-leaf", "other_id": "x1", "created_at": 1234, "msg": "org-leaf gone", "n": 3});
+        let s = scrub(&v, None, &fixtures);
+        assert_eq!(
+            s,
+            json!({"org_id": "[fixture.org_id]", "other_id": "[id]", "created_at": "[timestamp]", "msg": "[fixture.org_id] gone", "n": 3})
+        );
+    }
+}
