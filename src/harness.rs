@@ -73,6 +73,44 @@ fn ignore_reason(case: &Case, specs: &SpecSet, target: &Target) -> Option<String
     None
 }
 
+/// On a live target each destructive case gets its own entry of each fixture pool it uses, in
+/// case order (deterministic, so every process agrees); a case past the end of a pool is
+/// ignored with the reason.
+fn assign_pool_entries(cases: &mut [Case], specs: &SpecSet, target: &Target) {
+    let mut next: BTreeMap<(String, String), usize> = BTreeMap::new();
+    for case in cases.iter_mut() {
+        let service = case.service.clone();
+        let destructive = case
+            .calls_mut()
+            .iter()
+            .any(|c| specs.operation(&c.op).is_some_and(|o| o.destructive));
+        if !destructive || case.ignore.is_some() {
+            continue;
+        }
+        let fixtures: Vec<String> = case.fixtures().into_iter().map(str::to_string).collect();
+        let names: Vec<&str> = fixtures.iter().map(String::as_str).collect();
+        if target.destructive_refusal(&service, &names).is_some() {
+            continue;
+        }
+        for f in &fixtures {
+            let slot = next.entry((service.clone(), f.clone())).or_insert(0);
+            let len = target.pool_len(&service, f);
+            if *slot >= len {
+                case.ignore = Some(format!(
+                    "fixture pool {service}/{f} has {len} entries; this destructive case needs one more"
+                ));
+            }
+            let index = *slot;
+            *slot += 1;
+            for call in case.calls_mut() {
+                if call.fixture == *f {
+                    call.pool = index;
+                }
+            }
+        }
+    }
+}
+
 impl Suite {
     /// A suite over loaded specs and a target.
     pub fn new(
@@ -82,8 +120,13 @@ impl Suite {
         snapshots: Option<PathBuf>,
     ) -> Self {
         let mut cases = generate::cases(&specs);
+        if !target.is_embedded() {
+            assign_pool_entries(&mut cases, &specs, &target);
+        }
         for c in &mut cases {
-            c.ignore = ignore_reason(c, &specs, &target);
+            if c.ignore.is_none() {
+                c.ignore = ignore_reason(c, &specs, &target);
+            }
         }
         Self {
             specs: Arc::new(specs),
@@ -98,8 +141,8 @@ impl Suite {
     fn fixture_names(&self, service: &str) -> BTreeMap<String, String> {
         let mut out = BTreeMap::new();
         if let Some(fixtures) = self.target.fixtures.get(service) {
-            for (fixture, values) in fixtures {
-                for (name, value) in values {
+            for (fixture, pool) in fixtures {
+                for (name, value) in pool.iter().flatten() {
                     out.entry(value.clone())
                         .or_insert_with(|| format!("{fixture}.{name}"));
                 }

@@ -9,5 +9,6 @@ pub mod exec;
 pub mod generate;
 pub mod harness;
 pub mod mock;
+pub mod mutants;
 pub mod report;
 pub mod spec;

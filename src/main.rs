@@ -52,6 +52,27 @@ enum Command {
         #[arg(long)]
         quiet: bool,
     },
+    /// Run the contract suite (the same harness as `cargo test --test contract`).
+    Run {
+        /// Spec directory.
+        #[arg(long, default_value = "specs")]
+        specs: PathBuf,
+        /// libtest flags: a name filter, --exact, --list, --ignored, --test-threads N, ...
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+        libtest: Vec<String>,
+    },
+    /// Run the suite once per fault of the mock's catalogue and show which cases catch each.
+    Mutants {
+        /// Spec directory.
+        #[arg(long, default_value = "specs")]
+        specs: PathBuf,
+        /// Only these faults (default: all).
+        #[arg(long)]
+        fault: Vec<String>,
+        /// Worker threads.
+        #[arg(long, default_value_t = 2)]
+        threads: usize,
+    },
 }
 
 fn main() -> ExitCode {
@@ -66,6 +87,17 @@ fn main() -> ExitCode {
             list_faults,
             quiet,
         } => mock(port, seed.as_deref(), fault.as_deref(), list_faults, quiet),
+        Command::Run { specs, libtest } => {
+            let args = libtest_mimic::Arguments::from_iter(
+                std::iter::once("contract-harness run".to_string()).chain(libtest),
+            );
+            contract_harness::harness::main(args, &specs)
+        }
+        Command::Mutants {
+            specs,
+            fault,
+            threads,
+        } => mutants(&specs, &fault, threads),
     }
 }
 
@@ -185,4 +217,50 @@ fn mock(
         drop(server);
         ExitCode::SUCCESS
     })
+}
+
+fn mutants(specs: &std::path::Path, names: &[String], threads: usize) -> ExitCode {
+    use contract_harness::mock::{Fault, Seed};
+    let loaded = match spec::load(specs) {
+        Ok(l) => l,
+        Err(e) => {
+            eprintln!("{e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let faults: Vec<Fault> = if names.is_empty() {
+        Fault::ALL.to_vec()
+    } else {
+        match names
+            .iter()
+            .map(|n| n.parse::<Fault>())
+            .collect::<Result<Vec<_>, _>>()
+        {
+            Ok(f) => f,
+            Err(e) => {
+                eprintln!("error: {e}");
+                return ExitCode::FAILURE;
+            }
+        }
+    };
+    let seed = std::sync::Arc::new(Seed::builtin());
+    let settings = contract_harness::exec::PropSettings::from_env();
+    let (clean, runs) =
+        contract_harness::mutants::run_all(&loaded.specs, &seed, settings, threads, &faults);
+    print!("{}", contract_harness::mutants::table(&clean, &runs));
+    for e in clean
+        .errors
+        .iter()
+        .chain(runs.iter().flat_map(|r| r.errors.iter()))
+    {
+        eprintln!("harness error: {e}");
+    }
+    let ok = clean.failed.is_empty()
+        && clean.errors.is_empty()
+        && runs.iter().all(|r| !r.failed.is_empty());
+    if ok {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    }
 }

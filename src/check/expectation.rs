@@ -54,12 +54,12 @@ impl Promises<'_> {
             out.extend(status_code(obs, s, &op.locate("/success/status")));
         }
         if self.service.errors.carrier == Carrier::Envelope {
-            out.extend(envelope_success(
-                obs,
-                &self.service.errors.code_field,
-                &self.success_code(),
-                &at,
-            ));
+            let code_field = &self.service.errors.code_field;
+            if let Some(f) = envelope_success(obs, code_field, &self.success_code(), &at) {
+                // An error envelope: the success body's shape would say nothing more.
+                out.push(f);
+                return out;
+            }
         }
         if let Some(ct) = &op.success.content_type {
             out.extend(content_type(obs, ct, &op.locate("/success/content_type")));

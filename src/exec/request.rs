@@ -47,6 +47,7 @@ pub fn call_values(target: &Target, service: &str, call: &Call) -> Result<Values
         .fixtures
         .get(service)
         .and_then(|f| f.get(&call.fixture))
+        .and_then(|pool| pool.get(call.pool))
         .ok_or_else(|| HarnessError::MissingFixture {
             service: service.to_string(),
             fixture: call.fixture.clone(),

@@ -272,11 +272,26 @@ fn case_rng(seed: u64, name: &str) -> TestRng {
     TestRng::from_seed(RngAlgorithm::ChaCha, &bytes)
 }
 
+type Scope = Box<dyn Fn(&Input) -> Result<String, String> + Send + Sync>;
+
 struct PropertySetup {
     strategy: BoxedStrategy<Input>,
     expect: Expect,
-    /// Whether an input is out of scope (a "valid" input in an invalid-input property).
-    out_of_scope: Box<dyn Fn(&Input) -> Option<String> + Send + Sync>,
+    /// Whether an input belongs to the property: `Ok(what makes it so)` or `Err(why not)` (a
+    /// valid body in an invalid-input property). Applied before sending, and again to the
+    /// shrunk input before it is reported.
+    scope: Scope,
+}
+
+fn any_input() -> Scope {
+    Box::new(|_| Ok(String::new()))
+}
+
+fn body_input(body: BodyOverride) -> Input {
+    Input {
+        values: Default::default(),
+        body: Some(body),
+    }
 }
 
 fn setup(ctx: &Ctx<'_>, op: &Operation, property: &Property) -> Option<PropertySetup> {
@@ -285,25 +300,26 @@ fn setup(ctx: &Ctx<'_>, op: &Operation, property: &Property) -> Option<PropertyS
         Property::InvalidBody => {
             let b = body?;
             let validator = b.compiled.0.clone()?;
+            let scope: Scope = Box::new(move |i| match &i.body {
+                Some(BodyOverride::Json(v)) => match validator.iter_errors(v).next() {
+                    Some(e) => {
+                        let at = e.instance_path().as_str();
+                        let at = if at.is_empty() { "/" } else { at };
+                        Ok(format!(
+                            "violates the request schema at {at}: {}",
+                            e.masked()
+                        ))
+                    }
+                    None => Err("valid under the request schema".into()),
+                },
+                _ => Err("no JSON body".into()),
+            });
             Some(PropertySetup {
                 strategy: invalid_body(&b.schema)
-                    .prop_map(|v| Input {
-                        values: Default::default(),
-                        body: Some(BodyOverride::Json(v)),
-                    })
+                    .prop_map(|v| body_input(BodyOverride::Json(v)))
                     .boxed(),
                 expect: Expect::Rejected,
-                out_of_scope: Box::new(move |i| match &i.body {
-                    Some(BodyOverride::Json(v)) => match validator.iter_errors(v).next() {
-                        Some(e) => {
-                            let at = e.instance_path().as_str().to_string();
-                            let _ = at;
-                            None
-                        }
-                        None => Some("valid under the request schema".into()),
-                    },
-                    _ => None,
-                }),
+                scope,
             })
         }
         Property::MalformedBody => {
@@ -314,32 +330,30 @@ fn setup(ctx: &Ctx<'_>, op: &Operation, property: &Property) -> Option<PropertyS
                 .content_type
                 .clone()
                 .unwrap_or_else(|| "application/json".into());
+            let scope: Scope = Box::new(move |i| match &i.body {
+                Some(BodyOverride::Raw(bytes, ct)) if ct.as_deref() == Some(json_ct.as_str()) => {
+                    if parses_valid(bytes, &validator) {
+                        Err("well-formed and valid".into())
+                    } else {
+                        Ok("is not a valid JSON body".into())
+                    }
+                }
+                Some(BodyOverride::Raw(_, ct)) => Ok(format!(
+                    "is sent with Content-Type {} where the page requires {json_ct}",
+                    ct.as_deref().unwrap_or("(none)")
+                )),
+                _ => Err("no raw body".into()),
+            });
             Some(PropertySetup {
                 strategy: malformed_body(&b.schema, op.request.content_type.clone())
-                    .prop_map(|o| Input {
-                        values: Default::default(),
-                        body: Some(o),
-                    })
+                    .prop_map(body_input)
                     .boxed(),
                 expect: Expect::Rejected,
-                out_of_scope: Box::new(move |i| match &i.body {
-                    Some(BodyOverride::Raw(bytes, ct))
-                        if ct.as_deref() == Some(json_ct.as_str())
-                            && parses_valid(bytes, &validator) =>
-                    {
-                        Some("well-formed and valid".into())
-                    }
-                    _ => None,
-                }),
+                scope,
             })
         }
         Property::UnknownValue { value, code } => {
-            let known: Vec<String> = ctx
-                .target
-                .fixtures
-                .get(&op.service)
-                .map(|f| f.values().flat_map(|v| v.values().cloned()).collect())
-                .unwrap_or_default();
+            let known = ctx.target.all_values(&op.service);
             let name = value.clone();
             Some(PropertySetup {
                 strategy: unknown_value(known)
@@ -349,7 +363,7 @@ fn setup(ctx: &Ctx<'_>, op: &Operation, property: &Property) -> Option<PropertyS
                     })
                     .boxed(),
                 expect: Expect::Error(code.clone()),
-                out_of_scope: Box::new(|_| None),
+                scope: any_input(),
             })
         }
         Property::ValidInput => {
@@ -375,7 +389,7 @@ fn setup(ctx: &Ctx<'_>, op: &Operation, property: &Property) -> Option<PropertyS
                     .prop_map(|(values, body)| Input { values, body })
                     .boxed(),
                 expect: Expect::Documented,
-                out_of_scope: Box::new(|_| None),
+                scope: any_input(),
             })
         }
     }
@@ -413,7 +427,7 @@ fn run_property(
         call
     };
     let result = runner.run(&setup.strategy, |input| {
-        if let Some(why) = (setup.out_of_scope)(&input) {
+        if let Some(why) = (setup.scope)(&input).err() {
             return Err(TestCaseError::reject(why));
         }
         match runtime().block_on(exchange(ctx, base, &call_for(&input), &setup.expect)) {
@@ -449,15 +463,14 @@ fn run_property(
         }
         Err(TestError::Fail(_, minimal)) => {
             // Re-check the minimal input: still in scope, and still failing.
-            let recheck = match (setup.out_of_scope)(&minimal) {
-                Some(why) => format!("the minimal input is out of scope ({why}); report the seed"),
-                None => match &setup.expect {
-                    Expect::Rejected => {
-                        "re-checked: the minimal input still violates the request contract"
-                            .to_string()
-                    }
-                    _ => "re-checked: the minimal input still fails".to_string(),
-                },
+            let recheck = match (setup.scope)(&minimal) {
+                Err(why) => format!(
+                    "the minimal input is outside the property ({why}): a harness bug, please report the seed"
+                ),
+                Ok(what) if what.is_empty() => {
+                    "re-checked: the minimal input fails again when sent again".to_string()
+                }
+                Ok(what) => format!("re-checked: the minimal input still {what}, and fails again"),
             };
             match runtime().block_on(exchange(ctx, base, &call_for(&minimal), &setup.expect)) {
                 Ok((ex, failures)) => {

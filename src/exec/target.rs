@@ -45,8 +45,9 @@ pub struct Target {
     pub name: String,
     /// Embedded or live.
     pub kind: TargetKind,
-    /// Fixture values: service → fixture → values.
-    pub fixtures: BTreeMap<String, BTreeMap<String, Values>>,
+    /// Fixture pools: service → fixture → value sets. Destructive cases each take their own
+    /// entry of a pool on a live target; the embedded mock gives every case fresh state.
+    pub fixtures: BTreeMap<String, BTreeMap<String, Vec<Values>>>,
     /// Credential values: service → role → values (already read from the environment).
     pub credentials: BTreeMap<String, BTreeMap<String, Values>>,
     /// Why a role is unavailable (a missing environment variable).
@@ -150,15 +151,35 @@ pub struct TargetFile {
     /// Requests per second at most.
     #[serde(default)]
     pub rate_limit_per_second: Option<f64>,
-    /// Fixture values: service → fixture → values.
+    /// Fixture values: service → fixture → values, or a list of value sets (a pool: each
+    /// destructive case consumes its own entry).
     #[serde(default)]
-    pub fixtures: BTreeMap<String, BTreeMap<String, Values>>,
+    pub fixtures: BTreeMap<String, BTreeMap<String, FixtureEntry>>,
     /// Fixtures that destructive cases may consume: service → names.
     #[serde(default)]
     pub destructive_fixtures: BTreeMap<String, BTreeSet<String>>,
     /// Credentials: service → role → value name → environment variable name.
     #[serde(default)]
     pub credentials: BTreeMap<String, BTreeMap<String, Values>>,
+}
+
+/// One value set, or a pool of them.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+pub enum FixtureEntry {
+    /// A single value set.
+    One(Values),
+    /// Several interchangeable value sets.
+    Pool(Vec<Values>),
+}
+
+impl FixtureEntry {
+    fn into_pool(self) -> Vec<Values> {
+        match self {
+            FixtureEntry::One(v) => vec![v],
+            FixtureEntry::Pool(p) => p,
+        }
+    }
 }
 
 fn staging() -> String {
@@ -179,7 +200,18 @@ impl Target {
         }
         Self {
             name: "mock".into(),
-            fixtures: seed.fixtures.clone(),
+            fixtures: seed
+                .fixtures
+                .iter()
+                .map(|(s, f)| {
+                    (
+                        s.clone(),
+                        f.iter()
+                            .map(|(n, v)| (n.clone(), vec![v.clone()]))
+                            .collect(),
+                    )
+                })
+                .collect(),
             credentials: seed.credentials.clone(),
             unavailable: BTreeMap::new(),
             destructive: None,
@@ -268,7 +300,11 @@ impl Target {
                 default_base: default_base.trim_end_matches('/').to_string(),
                 auth_urls: tf.auth_urls,
             },
-            fixtures: tf.fixtures,
+            fixtures: tf
+                .fixtures
+                .into_iter()
+                .map(|(s, f)| (s, f.into_iter().map(|(n, e)| (n, e.into_pool())).collect()))
+                .collect(),
             credentials,
             unavailable,
             destructive: Some(tf.destructive_fixtures),
@@ -305,8 +341,30 @@ impl Target {
         (!self
             .fixtures
             .get(service)
-            .is_some_and(|f| f.contains_key(fixture)))
+            .and_then(|f| f.get(fixture))
+            .is_some_and(|p| !p.is_empty()))
         .then(|| format!("the target gives no values for fixture {service}/{fixture}"))
+    }
+
+    /// Entries in a fixture's pool.
+    pub fn pool_len(&self, service: &str, fixture: &str) -> usize {
+        self.fixtures
+            .get(service)
+            .and_then(|f| f.get(fixture))
+            .map_or(0, Vec::len)
+    }
+
+    /// Every fixture value of a service.
+    pub fn all_values(&self, service: &str) -> Vec<String> {
+        self.fixtures
+            .get(service)
+            .map(|f| {
+                f.values()
+                    .flatten()
+                    .flat_map(|v| v.values().cloned())
+                    .collect()
+            })
+            .unwrap_or_default()
     }
 
     /// Why a credential role is not available here, if so.

@@ -79,6 +79,8 @@ pub struct Call {
     pub op: String,
     /// Fixture whose values fill the path and body.
     pub fixture: String,
+    /// Which entry of the fixture's pool (live targets give destructive cases their own).
+    pub pool: usize,
     /// Value renames: `org_id` takes the fixture's `child_org_id`.
     pub bind: BTreeMap<String, String>,
     /// Values set literally (unknown ids, generated values).
@@ -97,6 +99,7 @@ impl Call {
         Self {
             op: op.to_string(),
             fixture: fixture.to_string(),
+            pool: 0,
             bind: BTreeMap::new(),
             values: BTreeMap::new(),
             input: InputChange::default(),
@@ -192,6 +195,16 @@ pub struct Case {
 }
 
 impl Case {
+    /// Every call of the case.
+    pub fn calls_mut(&mut self) -> Vec<&mut Call> {
+        match &mut self.plan {
+            Plan::Single { call, .. } => vec![call],
+            Plan::Sequence { steps } => steps.iter_mut().map(|(c, _)| c).collect(),
+            Plan::Property { base, .. } => vec![base],
+            Plan::Shape { .. } => vec![],
+        }
+    }
+
     /// Fixtures whose values the case sends.
     pub fn fixtures(&self) -> Vec<&str> {
         let calls: Vec<&Call> = match &self.plan {
