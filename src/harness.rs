@@ -73,9 +73,17 @@ fn ignore_reason(case: &Case, specs: &SpecSet, target: &Target) -> Option<String
     None
 }
 
-/// On a live target each destructive case gets its own entry of each fixture pool it uses, in
-/// case order (deterministic, so every process agrees); a case past the end of a pool is
-/// ignored with the reason.
+/// Whether a case consumes its fixture when the server is correct: the documented success,
+/// sequences and generated valid input delete or disable what they are given. Errors,
+/// credential and invalid-input cases leave it as it is (unless the server is broken).
+fn consumes(case: &Case) -> bool {
+    matches!(case.kind, Kind::Success | Kind::Stateful | Kind::Valid)
+}
+
+/// On a live target every destructive case that consumes its fixture gets an entry of the
+/// fixture's pool of its own, in case order (deterministic, so that every process agrees); the
+/// last entry is kept for the cases that do not consume it. A consumer past the end of a pool
+/// is ignored with the reason.
 fn assign_pool_entries(cases: &mut [Case], specs: &SpecSet, target: &Target) {
     let mut next: BTreeMap<(String, String), usize> = BTreeMap::new();
     for case in cases.iter_mut() {
@@ -88,20 +96,22 @@ fn assign_pool_entries(cases: &mut [Case], specs: &SpecSet, target: &Target) {
             continue;
         }
         let fixtures: Vec<String> = case.fixtures().into_iter().map(str::to_string).collect();
-        let names: Vec<&str> = fixtures.iter().map(String::as_str).collect();
-        if target.destructive_refusal(&service, &names).is_some() {
-            continue;
-        }
+        let consumer = consumes(case);
         for f in &fixtures {
-            let slot = next.entry((service.clone(), f.clone())).or_insert(0);
             let len = target.pool_len(&service, f);
-            if *slot >= len {
-                case.ignore = Some(format!(
-                    "fixture pool {service}/{f} has {len} entries; this destructive case needs one more"
-                ));
-            }
-            let index = *slot;
-            *slot += 1;
+            let index = if consumer {
+                let slot = next.entry((service.clone(), f.clone())).or_insert(0);
+                let index = *slot;
+                *slot += 1;
+                if index + 1 >= len {
+                    case.ignore = Some(format!(
+                        "fixture pool {service}/{f} has {len} entries: the last is kept for cases that do not consume it, and this case needs one of its own"
+                    ));
+                }
+                index
+            } else {
+                len.saturating_sub(1)
+            };
             for call in case.calls_mut() {
                 if call.fixture == *f {
                     call.pool = index;

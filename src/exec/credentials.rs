@@ -189,25 +189,33 @@ async fn obtain(
         AuthScheme::EnosApim => {
             let app_key = value(values, "app_key", service, role)?;
             let secret = value(values, "app_secret", service, role)?;
-            // A fresh timestamp per request: the token service refuses a reused encryption.
-            let ts = SystemTime::now()
-                .duration_since(UNIX_EPOCH)
-                .map_or(0, |d| d.as_millis());
-            let encryption = sha256_hex(&[
-                app_key.as_bytes(),
-                ts.to_string().as_bytes(),
-                secret.as_bytes(),
-            ]);
-            let resp = http
-                .post(&url)
-                .json(&json!({"appKey": app_key, "encryption": encryption, "timestamp": ts}))
-                .send()
-                .await
-                .map_err(|e| fail(e.without_url().to_string()))?;
-            let body: Value = resp
-                .json()
-                .await
-                .map_err(|e| fail(e.without_url().to_string()))?;
+            // A fresh timestamp per request: the token service refuses a reused encryption
+            // (1001), which another process asking in the same millisecond could cause.
+            let mut body = Value::Null;
+            for attempt in 0..3u128 {
+                let ts = SystemTime::now()
+                    .duration_since(UNIX_EPOCH)
+                    .map_or(0, |d| d.as_millis())
+                    + attempt;
+                let encryption = sha256_hex(&[
+                    app_key.as_bytes(),
+                    ts.to_string().as_bytes(),
+                    secret.as_bytes(),
+                ]);
+                let resp = http
+                    .post(&url)
+                    .json(&json!({"appKey": app_key, "encryption": encryption, "timestamp": ts}))
+                    .send()
+                    .await
+                    .map_err(|e| fail(e.without_url().to_string()))?;
+                body = resp
+                    .json()
+                    .await
+                    .map_err(|e| fail(e.without_url().to_string()))?;
+                if body["status"] != 1001 {
+                    break;
+                }
+            }
             let token = body["data"]["accessToken"]
                 .as_str()
                 .filter(|_| body["status"] == 0)

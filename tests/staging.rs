@@ -1,0 +1,240 @@
+//! The staging workflow end to end: `contract-harness run` against a live server (a mock
+//! started here on loopback, standing in for staging) with a target file, credentials from
+//! environment variables and designated fixtures; and no secret in anything it writes.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::Arc;
+
+use contract_harness::mock::{Fault, MockConfig, MockServer, Seed};
+use serde_json::json;
+
+/// Credential environment variables and their values (the mock's own credentials).
+const ENV: &[(&str, &str)] = &[
+    ("T_OA_ID", "ch-all"),
+    ("T_OA_SECRET", "mock-secret-all-7f3a9c"),
+    ("T_OA_ORG_ID", "ch-org"),
+    ("T_OA_ORG_SECRET", "mock-secret-org-51be02"),
+    ("T_OA_ACC_ID", "ch-account"),
+    ("T_OA_ACC_SECRET", "mock-secret-account-c04d6e"),
+    ("T_OA_EXPIRED", "oa-expired-3f5d2c1b9a7e"),
+    ("T_IAM_USER", "ch-iam-user"),
+    ("T_IAM_PASSWORD", "mock-iam-password-88d1"),
+    ("T_IAM_DOMAIN", "ch-domain"),
+    ("T_IAM_EXPIRED", "iam-expired-9c2e44d1"),
+    ("T_ENOS_KEY", "ch-enos-app"),
+    ("T_ENOS_SECRET", "mock-enos-secret-2b71f0"),
+    ("T_ENOS_EXPIRED", "apim-expired-71aa0c3e"),
+];
+
+const SECRETS: &[&str] = &[
+    "mock-secret-all-7f3a9c",
+    "mock-secret-org-51be02",
+    "mock-secret-account-c04d6e",
+    "oa-expired-3f5d2c1b9a7e",
+    "mock-iam-password-88d1",
+    "iam-expired-9c2e44d1",
+    "mock-enos-secret-2b71f0",
+    "apim-expired-71aa0c3e",
+];
+
+/// The built-in seed with a pool of six leaf organizations, so that every case consuming
+/// `org_leaf` gets one of its own.
+fn seed() -> Seed {
+    let mut seed = Seed::builtin();
+    let leaf = seed
+        .oneaccess
+        .organizations
+        .iter()
+        .find(|o| o.id == "org-leaf")
+        .cloned()
+        .expect("org-leaf");
+    for i in 1..6 {
+        let mut o = leaf.clone();
+        o.id = format!("org-leaf-{i}");
+        seed.oneaccess.organizations.push(o);
+    }
+    seed
+}
+
+fn target_file(dir: &Path, designate: bool) -> PathBuf {
+    let seed = seed();
+    let mut fixtures = serde_json::to_value(&seed.fixtures).expect("fixtures");
+    fixtures["oneaccess"]["org_leaf"] = json!(
+        [
+            "org-leaf",
+            "org-leaf-1",
+            "org-leaf-2",
+            "org-leaf-3",
+            "org-leaf-4",
+            "org-leaf-5"
+        ]
+        .map(|o| json!({"org_id": o}))
+    );
+    let destructive: serde_json::Map<String, serde_json::Value> = seed
+        .fixtures
+        .iter()
+        .map(|(s, f)| {
+            (
+                s.clone(),
+                json!(if designate {
+                    f.keys().cloned().collect::<Vec<_>>()
+                } else {
+                    Vec::new()
+                }),
+            )
+        })
+        .collect();
+    let doc = json!({
+        "name": "staging-test",
+        "timeout_seconds": 5,
+        "concurrency": 4,
+        "fixtures": fixtures,
+        "destructive_fixtures": destructive,
+        "credentials": {
+            "oneaccess": {
+                "default": {"client_id": "T_OA_ID", "client_secret": "T_OA_SECRET"},
+                "org_only": {"client_id": "T_OA_ORG_ID", "client_secret": "T_OA_ORG_SECRET"},
+                "account_only": {"client_id": "T_OA_ACC_ID", "client_secret": "T_OA_ACC_SECRET"},
+                "expired": {"token": "T_OA_EXPIRED"}
+            },
+            "dataarts": {
+                "default": {"user": "T_IAM_USER", "password": "T_IAM_PASSWORD", "domain": "T_IAM_DOMAIN"},
+                "expired": {"token": "T_IAM_EXPIRED"}
+            },
+            "enos": {
+                "default": {"app_key": "T_ENOS_KEY", "app_secret": "T_ENOS_SECRET"},
+                "expired": {"token": "T_ENOS_EXPIRED", "app_secret": "T_ENOS_SECRET"}
+            }
+        }
+    });
+    // JSON is YAML: the target file reader takes it as it is.
+    let path = dir.join("target.yaml");
+    std::fs::write(&path, serde_json::to_string_pretty(&doc).expect("json")).expect("write target");
+    path
+}
+
+struct Run {
+    output: Output,
+    dir: PathBuf,
+}
+
+fn run_against(fault: Option<Fault>, designate: bool, tag: &str) -> Run {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let mut config = MockConfig::new(Arc::new(seed()));
+    config.fault = fault;
+    let server = rt
+        .block_on(MockServer::start(&config, ([127, 0, 0, 1], 0).into()))
+        .expect("mock");
+    let dir = std::env::temp_dir().join(format!(
+        "contract-harness-staging-{tag}-{}",
+        std::process::id()
+    ));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("dir");
+    let target = target_file(&dir, designate);
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_contract-harness"));
+    cmd.args(["run", "--specs", "specs", "--test-threads", "2"])
+        .env("CONTRACT_BASE_URL", server.base_url())
+        .env("CONTRACT_TARGET", &target)
+        .env("CONTRACT_REPORT_DIR", dir.join("reports"))
+        .env("CONTRACT_SNAPSHOT_DIR", dir.join("snapshots"))
+        .env("INSTA_UPDATE", "always")
+        .env_remove("CI")
+        .env_remove("CONTRACT_MOCK_FAULT");
+    for (k, v) in ENV {
+        cmd.env(k, v);
+    }
+    let output = cmd.output().expect("run the binary");
+    drop(server);
+    Run { output, dir }
+}
+
+/// Everything the run wrote: its output, reports and snapshots.
+fn everything_written(run: &Run) -> String {
+    let mut all = String::from_utf8_lossy(&run.output.stdout).into_owned();
+    all.push_str(&String::from_utf8_lossy(&run.output.stderr));
+    for sub in ["reports", "snapshots"] {
+        if let Ok(entries) = std::fs::read_dir(run.dir.join(sub)) {
+            for e in entries.flatten() {
+                all.push_str(&std::fs::read_to_string(e.path()).unwrap_or_default());
+            }
+        }
+    }
+    all
+}
+
+fn assert_no_secret(all: &str) {
+    for s in SECRETS {
+        assert!(!all.contains(s), "secret {s:?} leaked");
+    }
+    // Tokens obtained at run time are 64 hex digits; none may appear anywhere.
+    let hex_run = all
+        .split(|c: char| !c.is_ascii_hexdigit())
+        .find(|w| w.len() >= 64);
+    assert!(hex_run.is_none(), "a token-like value leaked: {hex_run:?}");
+}
+
+#[test]
+fn live_target_with_env_credentials_and_fixture_pools_passes_without_leaking() {
+    let run = run_against(None, true, "ok");
+    let all = everything_written(&run);
+    assert!(run.output.status.success(), "{all}");
+    assert!(all.contains("test result: ok"), "{all}");
+    // org_leaf has a pool of six: its five consumers run, each on its own organization.
+    for name in [
+        "oneaccess::delete_organization::success::documented",
+        "oneaccess::disable_organization::success::documented",
+        "oneaccess::delete_organization::stateful::deleted_stays_deleted",
+        "oneaccess::delete_organization::valid::documented_responses",
+        "oneaccess::delete_organization::error::ORG.0020",
+        "oneaccess::delete_organization::auth::expired",
+    ] {
+        assert!(
+            all.lines().any(|l| l.contains(name) && l.ends_with("ok")),
+            "{name} did not pass:\n{all}"
+        );
+    }
+    // Single-entry pools keep their entry for the cases that do not consume it.
+    assert!(
+        all.contains("fixture pool oneaccess/org_with_children has 1 entries"),
+        "{all}"
+    );
+    assert!(run.dir.join("reports/contract-junit.xml").is_file());
+    let summary =
+        std::fs::read_to_string(run.dir.join("reports/contract-summary.md")).expect("summary");
+    assert!(summary.contains("staging-test"), "{summary}");
+    assert_no_secret(&all);
+}
+
+#[test]
+fn failures_against_a_broken_server_show_curl_but_no_secret() {
+    let run = run_against(Some(Fault::EnosSignatureUnchecked), true, "fault");
+    let all = everything_written(&run);
+    assert_eq!(run.output.status.code(), Some(101), "{all}");
+    assert!(
+        all.contains("contract violation in enos::remove_user::auth::wrong"),
+        "{all}"
+    );
+    assert!(all.contains("-H 'apim-signature: [REDACTED]'"), "{all}");
+    assert_no_secret(&all);
+}
+
+#[test]
+fn destructive_cases_do_not_run_on_undesignated_fixtures() {
+    let run = run_against(None, false, "undesignated");
+    let all = everything_written(&run);
+    assert!(run.output.status.success(), "{all}");
+    assert!(
+        all.contains("not designated in the target's destructive_fixtures"),
+        "{all}"
+    );
+    assert!(
+        all.contains("1 passed"),
+        "only the shape check of DAYU.3531 runs: {all}"
+    );
+}
