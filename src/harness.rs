@@ -258,15 +258,15 @@ impl Suite {
             return;
         }
         for c in &self.cases {
-            if let Some(r) = &c.ignore {
-                if args.filter.as_deref().is_none_or(|f| c.name.contains(f)) {
-                    self.record(
-                        c,
-                        Status::Ignored,
-                        Some(r.clone()),
-                        std::time::Duration::ZERO,
-                    );
-                }
+            if let Some(r) = &c.ignore
+                && args.filter.as_deref().is_none_or(|f| c.name.contains(f))
+            {
+                self.record(
+                    c,
+                    Status::Ignored,
+                    Some(r.clone()),
+                    std::time::Duration::ZERO,
+                );
             }
         }
     }

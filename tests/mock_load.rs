@@ -105,7 +105,7 @@ async fn worker(
     let mut statuses = Vec::new();
     for i in 0..PER_CONNECTION {
         let k = conn * PER_CONNECTION + i;
-        let invalid = rng.next() % 3 == 0;
+        let invalid = rng.next().is_multiple_of(3);
         let (req, what) = match rng.next() % 5 {
             0 => {
                 let body = if invalid {
@@ -170,7 +170,7 @@ async fn worker(
             }
             _ => {
                 let u = k % TWO_OU_USERS;
-                let ou = if k % 2 == 0 {
+                let ou = if k.is_multiple_of(2) {
                     "o15589240839352"
                 } else {
                     "o15589240839353"

@@ -170,15 +170,14 @@ impl Promises<'_> {
                 .iter()
                 .enumerate()
                 .find(|(_, e)| obs.field(&fields.code_field) == Some(&e.code))
+                && let Some(m) = &doc.message
             {
-                if let Some(m) = &doc.message {
-                    out.extend(error_message(
-                        obs,
-                        &fields.message_field,
-                        m,
-                        &op.locate(&format!("/errors/{i}/message")),
-                    ));
-                }
+                out.extend(error_message(
+                    obs,
+                    &fields.message_field,
+                    m,
+                    &op.locate(&format!("/errors/{i}/message")),
+                ));
             }
         }
         out

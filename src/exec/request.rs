@@ -72,12 +72,10 @@ pub fn fill(template: &Value, values: &BTreeMap<String, String>) -> Value {
             if let Some(name) = trimmed
                 .strip_prefix("{{")
                 .and_then(|r| r.strip_suffix("}}"))
+                && let Some(v) = values.get(name.trim())
+                && trimmed.len() == s.len()
             {
-                if let Some(v) = values.get(name.trim()) {
-                    if trimmed.len() == s.len() {
-                        return Value::String(v.clone());
-                    }
-                }
+                return Value::String(v.clone());
             }
             let mut out = s.clone();
             for (k, v) in values {

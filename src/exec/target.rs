@@ -338,12 +338,11 @@ impl Target {
 
     /// Why a fixture is not available here, if so.
     pub fn fixture_refusal(&self, service: &str, fixture: &str) -> Option<String> {
-        (!self
-            .fixtures
+        self.fixtures
             .get(service)
             .and_then(|f| f.get(fixture))
-            .is_some_and(|p| !p.is_empty()))
-        .then(|| format!("the target gives no values for fixture {service}/{fixture}"))
+            .is_none_or(|p| p.is_empty())
+            .then(|| format!("the target gives no values for fixture {service}/{fixture}"))
     }
 
     /// Entries in a fixture's pool.

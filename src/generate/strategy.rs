@@ -204,7 +204,10 @@ fn wrong_value(schema: &Value) -> BoxedStrategy<Value> {
     ];
     let mut choices: Vec<BoxedStrategy<Value>> = all
         .into_iter()
-        .filter(|(t, _)| !allowed.contains(t) && !(*t == "integer" && allowed.contains(&"number")))
+        .filter(|(t, _)| {
+            let number_covers_integer = *t == "integer" && allowed.contains(&"number");
+            !allowed.contains(t) && !number_covers_integer
+        })
         .map(|(_, s)| s)
         .collect();
     if allowed.contains(&"array") {

@@ -186,10 +186,10 @@ fn translate(
                 format!("unexpected value {instance}"),
             )
             .expected(format!("one of {opts}"));
-            if let (Some(word), Some(list)) = (instance.as_str(), options.as_array()) {
-                if let Some(m) = did_you_mean(word, list.iter().filter_map(Value::as_str)) {
-                    d = d.hint(format!("did you mean `{m}`?"));
-                }
+            if let (Some(word), Some(list)) = (instance.as_str(), options.as_array())
+                && let Some(m) = did_you_mean(word, list.iter().filter_map(Value::as_str))
+            {
+                d = d.hint(format!("did you mean `{m}`?"));
             }
             out.push(d);
         }

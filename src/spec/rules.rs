@@ -183,29 +183,29 @@ fn check_operation(op: &Operation, service: &Service, file: &SourceFile, found: 
         }
     }
     // Examples against their schemas.
-    if let Some(b) = op.request.body.json() {
-        if let Some(ex) = &b.example {
-            example_against(
-                &b.compiled,
-                ex,
-                file,
-                "/request/body/example",
-                "the request example",
-                errors,
-            );
-        }
+    if let Some(b) = op.request.body.json()
+        && let Some(ex) = &b.example
+    {
+        example_against(
+            &b.compiled,
+            ex,
+            file,
+            "/request/body/example",
+            "the request example",
+            errors,
+        );
     }
-    if let Some(b) = op.success.body.json() {
-        if let Some(ex) = &b.example {
-            example_against(
-                &b.compiled,
-                ex,
-                file,
-                "/success/body/example",
-                "the success example",
-                errors,
-            );
-        }
+    if let Some(b) = op.success.body.json()
+        && let Some(ex) = &b.example
+    {
+        example_against(
+            &b.compiled,
+            ex,
+            file,
+            "/success/body/example",
+            "the success example",
+            errors,
+        );
     }
     for (i, ex) in op.error_examples.iter().enumerate() {
         let ptr = format!("/error_examples/{i}/body");
@@ -456,15 +456,14 @@ fn check_examples_agree(
             (Some(doc), _) => {
                 if let (Some(m), Some(documented)) =
                     (ex.body.get(msg_field).and_then(Value::as_str), &doc.message)
+                    && m != documented
                 {
-                    if m != documented {
-                        warnings.push(warn(file, &format!("/error_examples/{i}/body/{}", escape_token(msg_field)), "example-table", format!("the example's message {m:?} differs from the table's {documented:?} for `{text}`")));
-                    }
+                    warnings.push(warn(file, &format!("/error_examples/{i}/body/{}", escape_token(msg_field)), "example-table", format!("the example's message {m:?} differs from the table's {documented:?} for `{text}`")));
                 }
-                if let (Some(s), Some(documented)) = (ex.status, doc.status) {
-                    if s != documented {
-                        warnings.push(warn(file, &format!("/error_examples/{i}/status"), "example-table", format!("the example's status {s} differs from the table's {documented} for `{text}`")));
-                    }
+                if let (Some(s), Some(documented)) = (ex.status, doc.status)
+                    && s != documented
+                {
+                    warnings.push(warn(file, &format!("/error_examples/{i}/status"), "example-table", format!("the example's status {s} differs from the table's {documented} for `{text}`")));
                 }
             }
             (None, Some(doc)) => warnings.push(
@@ -542,19 +541,19 @@ fn check_sequences(op: &Operation, set: &SpecSet, file: &SourceFile, errors: &mu
                     ));
                 }
             }
-            if let Expect::Error { error } = &step.expect {
-                if !called.errors.iter().any(|e| e.code == *error) {
-                    errors.push(err(
-                        file,
-                        &format!("{base}/expect/error"),
-                        "unknown-code",
-                        format!(
-                            "`{}` is not a documented error of {}",
-                            code_text(error),
-                            called.id
-                        ),
-                    ));
-                }
+            if let Expect::Error { error } = &step.expect
+                && !called.errors.iter().any(|e| e.code == *error)
+            {
+                errors.push(err(
+                    file,
+                    &format!("{base}/expect/error"),
+                    "unknown-code",
+                    format!(
+                        "`{}` is not a documented error of {}",
+                        code_text(error),
+                        called.id
+                    ),
+                ));
             }
         }
     }

@@ -112,12 +112,12 @@ pub fn token(st: &AppState, req: &Req) -> Response {
     r
 }
 
-fn authorize(st: &AppState, req: &Req) -> Result<(), Response> {
+fn authorize(st: &AppState, req: &Req) -> Result<(), Refusal> {
     let Some(token) = req.headers.get("x-auth-token") else {
         if st.faults.on(Fault::DataartsNoTokenAccepted) {
             return Ok(());
         }
-        return Err(refused(Refusal::Missing));
+        return Err(Refusal::Missing);
     };
     let token = token
         .to_str()
@@ -128,11 +128,11 @@ fn authorize(st: &AppState, req: &Req) -> Result<(), Response> {
                 && t.bytes()
                     .all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(&b))
         })
-        .ok_or_else(|| refused(Refusal::Malformed))?;
+        .ok_or(Refusal::Malformed)?;
     match st.tokens.check(Vendor::Iam, token) {
         Ok(_) => Ok(()),
         Err(Refusal::Expired) if st.faults.on(Fault::DataartsExpiredTokenAccepted) => Ok(()),
-        Err(r) => Err(refused(r)),
+        Err(r) => Err(r),
     }
 }
 
@@ -142,7 +142,7 @@ pub fn delete_users(st: &AppState, req: &Req, project_id: &str, workspace_id: &s
         return method_not_allowed();
     }
     if let Err(r) = authorize(st, req) {
-        return r;
+        return refused(r);
     }
     let Ok(body) = serde_json::from_slice::<Value>(&req.body) else {
         return bad_request(st, "the request body is not valid JSON");

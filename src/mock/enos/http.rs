@@ -80,22 +80,22 @@ fn refused(r: Refusal) -> Response {
     )
 }
 
-fn authorize(st: &AppState, req: &Req) -> Result<(), Response> {
+fn authorize(st: &AppState, req: &Req) -> Result<(), Refusal> {
     let (Some(token), Some(timestamp), Some(signature)) = (
         req.header("apim-accesstoken"),
         req.header("apim-timestamp"),
         req.header("apim-signature"),
     ) else {
-        return Err(refused(Refusal::Missing));
+        return Err(Refusal::Missing);
     };
     let hex64 = signature.len() == 64
         && signature
             .bytes()
             .all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'));
     if !hex64 || timestamp.is_empty() || !timestamp.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(refused(Refusal::Malformed));
+        return Err(Refusal::Malformed);
     }
-    let grant = st.tokens.check(Vendor::Enos, token).map_err(refused)?;
+    let grant = st.tokens.check(Vendor::Enos, token)?;
     if st.faults.on(Fault::EnosSignatureUnchecked) {
         return Ok(());
     }
@@ -106,7 +106,7 @@ fn authorize(st: &AppState, req: &Req) -> Result<(), Response> {
         .iter()
         .find(|a| a.app_key == grant.owner)
         .map(|a| a.app_secret.as_str())
-        .ok_or_else(|| refused(Refusal::Unknown))?;
+        .ok_or(Refusal::Unknown)?;
     let params = enos_params_data(&req.query, &req.body);
     let expected = sha256_hex(&[
         token.as_bytes(),
@@ -115,7 +115,7 @@ fn authorize(st: &AppState, req: &Req) -> Result<(), Response> {
         secret.as_bytes(),
     ]);
     if expected != signature {
-        return Err(refused(Refusal::BadSignature));
+        return Err(Refusal::BadSignature);
     }
     Ok(())
 }
@@ -138,7 +138,7 @@ pub fn remove_user(st: &AppState, req: &Req) -> Response {
         return method_not_allowed();
     }
     if let Err(r) = authorize(st, req) {
-        return r;
+        return refused(r);
     }
     let bad = |m| envelope_error(st, EnosError::BadParam(m));
     let Ok(body) = serde_json::from_slice::<Value>(&req.body) else {

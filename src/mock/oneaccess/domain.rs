@@ -228,10 +228,10 @@ impl OneAccess {
         if org.users.iter().any(|(_, enabled)| *enabled) && !relaxed.ignore_users_on_disable {
             return Err(OaError::OrgHasEnabledUsers);
         }
-        if !relaxed.skip_disable {
-            if let Some(o) = self.orgs.get_mut(org_id) {
-                o.enabled = false;
-            }
+        if !relaxed.skip_disable
+            && let Some(o) = self.orgs.get_mut(org_id)
+        {
+            o.enabled = false;
         }
         Ok(org_id.to_string())
     }

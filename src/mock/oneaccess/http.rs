@@ -111,9 +111,9 @@ fn authorize(
     req: &Req,
     needed: &[&str],
     skip_permission: bool,
-) -> Result<(), Response> {
+) -> Result<(), Refusal> {
     let Some(value) = req.headers.get("authorization") else {
-        return Err(refused(Refusal::Missing));
+        return Err(Refusal::Missing);
     };
     let token = value
         .to_str()
@@ -125,15 +125,15 @@ fn authorize(
                 && t.bytes()
                     .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_' || b == b'.')
         })
-        .ok_or_else(|| refused(Refusal::Malformed))?;
-    let grant = st.tokens.check(Vendor::OneAccess, token).map_err(refused)?;
+        .ok_or(Refusal::Malformed)?;
+    let grant = st.tokens.check(Vendor::OneAccess, token)?;
     if !skip_permission
         && !grant
             .permissions
             .iter()
             .any(|p| needed.contains(&p.as_str()))
     {
-        return Err(refused(Refusal::Forbidden));
+        return Err(Refusal::Forbidden);
     }
     Ok(())
 }
@@ -149,7 +149,7 @@ pub fn unbind(st: &AppState, req: &Req, app_id: &str, app_user_id: &str) -> Resp
         &["account_all", "all"],
         st.faults.on(Fault::UnbindPermissionSkipped),
     ) {
-        return r;
+        return refused(r);
     }
     if !respond::is_json(req.headers.get("content-type")) {
         return error(
@@ -221,7 +221,7 @@ pub fn delete_org(st: &AppState, req: &Req, org_id: &str) -> Response {
         &["org_all", "all"],
         st.faults.on(Fault::DeleteOrgOrgPermissionSkipped),
     ) {
-        return r;
+        return refused(r);
     }
     let relaxed = Relaxed {
         ignore_children_on_delete: st.faults.on(Fault::DeleteOrgIgnoresChildren),
@@ -247,7 +247,7 @@ pub fn disable_org(st: &AppState, req: &Req, org_id: &str) -> Response {
         return method_not_allowed();
     }
     if let Err(r) = authorize(st, req, &["org_all", "all"], false) {
-        return r;
+        return refused(r);
     }
     if st.faults.on(Fault::DisableOrgLongId500) && org_id.chars().count() > 200 {
         return error(500, "COMMON.0500", "internal error");
