@@ -236,10 +236,12 @@ impl Target {
                     path: p.display().to_string(),
                     message: e.to_string(),
                 })?;
-                serde_saphyr::from_str(&text).map_err(|e| HarnessError::TargetFile {
-                    path: p.display().to_string(),
-                    message: e.to_string(),
-                })?
+                serde_saphyr::from_str_with_options(&text, crate::spec::yaml::options()).map_err(
+                    |e| HarnessError::TargetFile {
+                        path: p.display().to_string(),
+                        message: e.to_string(),
+                    },
+                )?
             }
             None => TargetFile {
                 name: staging(),

@@ -65,9 +65,11 @@ impl Seed {
     /// # Errors
     /// [`SeedError::Invalid`] with the parser's position.
     pub fn parse(text: &str, name: &str) -> Result<Self, SeedError> {
-        serde_saphyr::from_str(text).map_err(|e| SeedError::Invalid {
-            path: name.to_string(),
-            message: e.to_string(),
+        serde_saphyr::from_str_with_options(text, crate::spec::yaml::options()).map_err(|e| {
+            SeedError::Invalid {
+                path: name.to_string(),
+                message: e.to_string(),
+            }
         })
     }
 

@@ -236,14 +236,21 @@ fn translate(
                 .map(|m| m.keys().map(|k| format!("`{k}`")).collect())
                 .unwrap_or_default();
             let found = instance.as_object().map_or(0, serde_json::Map::len);
-            out.push(
-                diag(
-                    Anchor::Key,
-                    "wrong-value",
-                    format!("{found} entries where {}", err.kind_text()),
-                )
-                .expected(format!("entries among {}", keys.join(", "))),
-            );
+            let node = schema.pointer(parent(&spath));
+            let bound = |k: &str| node.and_then(|n| n.get(k)).and_then(Value::as_u64);
+            let (message, expected) =
+                if bound("minProperties") == Some(1) && bound("maxProperties") == Some(1) {
+                    (
+                        format!("takes exactly one entry, found {found}"),
+                        format!("exactly one of {}", keys.join(", ")),
+                    )
+                } else {
+                    (
+                        format!("{found} entries where {}", err.kind_text()),
+                        format!("entries among {}", keys.join(", ")),
+                    )
+                };
+            out.push(diag(Anchor::Key, "wrong-value", message).expected(expected));
         }
         _ => {
             let mut d = diag(Anchor::Value, "wrong-value", err.to_string());

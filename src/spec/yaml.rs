@@ -25,23 +25,30 @@ pub struct SyntaxError {
 /// # Errors
 /// A [`SyntaxError`] when the text is not YAML (or holds more than one document).
 pub fn parse(file: &mut SourceFile) -> Result<Value, SyntaxError> {
-    let root: Spanned<Node> = serde_saphyr::from_str(&file.text).map_err(|e| {
-        let pos = e
-            .location()
-            .map(|l| Pos {
-                line: l.line() as u32,
-                column: l.column() as u32,
-            })
-            .unwrap_or_default();
-        SyntaxError {
-            pos,
-            message: first_line(&e.without_snippet().to_string()),
-        }
-    })?;
+    let root: Spanned<Node> =
+        serde_saphyr::from_str_with_options(&file.text, options()).map_err(|e| {
+            let pos = e
+                .location()
+                .map(|l| Pos {
+                    line: l.line() as u32,
+                    column: l.column() as u32,
+                })
+                .unwrap_or_default();
+            SyntaxError {
+                pos,
+                message: first_line(&e.without_snippet().to_string()),
+            }
+        })?;
     let mut spans = std::mem::take(&mut file.spans);
     let value = flatten(root, String::new(), None, &mut spans);
     file.spans = spans;
     Ok(value)
+}
+
+/// Parser options for every YAML file the tool reads: YAML 1.2 booleans only, so that `y`,
+/// `no` or `on` stay strings (a key `y:` is not `true:`).
+pub fn options() -> serde_saphyr::Options {
+    serde_saphyr::options! { strict_booleans: true }
 }
 
 fn first_line(s: &str) -> String {
@@ -239,6 +246,12 @@ mod tests {
         let e = parse(&mut f).expect_err("unclosed flow sequence");
         assert!(e.pos.line >= 1, "{e:?}");
         assert!(!e.message.is_empty());
+    }
+
+    #[test]
+    fn yaml_11_booleans_stay_strings() {
+        let (v, _) = parsed("y: yes\nn: [on, off, true]\n");
+        assert_eq!(v, serde_json::json!({"y": "yes", "n": ["on", "off", true]}));
     }
 
     #[test]
