@@ -1,1 +1,344 @@
-fn main() {}
+//! Benchmarks (not timed tests): the embedded mock's startup time, memory and requests per
+//! second under a mixed load of the five operations from a real load generator (`wrk`); the
+//! full suite's wall time; and the runner's sustained request rate next to `wrk` on the same
+//! server and request. Run with `cargo bench`; needs `wrk` (`apt-get install wrk`) for the
+//! load-generator figures.
+
+use std::path::Path;
+use std::process::Command;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use contract_harness::exec::runtime::runtime;
+use contract_harness::exec::{PropSettings, Target, client};
+use contract_harness::generate::{Call, Expect};
+use contract_harness::mock::auth::{enos_params_data, sha256_hex};
+use contract_harness::mock::{MockConfig, MockServer, Seed};
+use contract_harness::{mutants, spec};
+use serde_json::{Value, json};
+
+fn rss_kib() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmRSS:"))
+                .and_then(|l| l.split_whitespace().nth(1)?.parse().ok())
+        })
+        .unwrap_or(0)
+}
+
+fn startup() {
+    let config = MockConfig::new(Arc::new(Seed::builtin()));
+    let rss_before = rss_kib();
+    let n = 200;
+    let start = Instant::now();
+    let servers: Vec<MockServer> = (0..n)
+        .map(|_| {
+            runtime()
+                .block_on(MockServer::start(&config, ([127, 0, 0, 1], 0).into()))
+                .expect("start")
+        })
+        .collect();
+    let per = start.elapsed() / n;
+    let rss_after = rss_kib();
+    println!(
+        "mock startup: {:.0} µs per instance (mean of {n}, fresh state from the seed, bound and serving)",
+        per.as_secs_f64() * 1e6
+    );
+    println!(
+        "mock memory: {} KiB resident for {n} instances ({:.0} KiB each)",
+        rss_after.saturating_sub(rss_before),
+        rss_after.saturating_sub(rss_before) as f64 / f64::from(n)
+    );
+    let seed_start = Instant::now();
+    let _ = Seed::builtin();
+    println!(
+        "seed parse: {:.0} µs",
+        seed_start.elapsed().as_secs_f64() * 1e6
+    );
+    drop(servers);
+}
+
+struct Tokens {
+    bearer: String,
+    iam: String,
+    enos: String,
+}
+
+async fn tokens(base: &str) -> Tokens {
+    let http = reqwest::Client::builder()
+        .no_proxy()
+        .build()
+        .expect("client");
+    let t: Value = http
+        .post(format!("{base}/api/v2/tenant/token"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body("grant_type=client_credentials&client_id=ch-all&client_secret=mock-secret-all-7f3a9c")
+        .send()
+        .await
+        .expect("token")
+        .json()
+        .await
+        .expect("json");
+    let iam = http
+        .post(format!("{base}/v3/auth/tokens"))
+        .json(&json!({"auth": {"identity": {"methods": ["password"], "password": {"user": {"name": "ch-iam-user", "password": "mock-iam-password-88d1", "domain": {"name": "ch-domain"}}}}}}))
+        .send()
+        .await
+        .expect("iam");
+    let iam = iam.headers()["x-subject-token"]
+        .to_str()
+        .expect("token")
+        .to_string();
+    let ts = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .expect("clock")
+        .as_millis();
+    let enc = sha256_hex(&[
+        b"ch-enos-app",
+        ts.to_string().as_bytes(),
+        b"mock-enos-secret-2b71f0",
+    ]);
+    let e: Value = http
+        .post(format!("{base}/apim-token-service/v2.0/token/get"))
+        .json(&json!({"appKey": "ch-enos-app", "encryption": enc, "timestamp": ts}))
+        .send()
+        .await
+        .expect("enos")
+        .json()
+        .await
+        .expect("json");
+    Tokens {
+        bearer: format!("Bearer {}", t["access_token"].as_str().expect("token")),
+        iam,
+        enos: e["data"]["accessToken"]
+            .as_str()
+            .expect("token")
+            .to_string(),
+    }
+}
+
+fn lua_string(s: &str) -> String {
+    format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""))
+}
+
+/// A wrk script cycling through one request of each of the five operations.
+fn mixed_script(t: &Tokens) -> String {
+    let enos_body = json!({"userId": "nobody", "organizationId": "o15589240839351"}).to_string();
+    let enos_sig = sha256_hex(&[
+        t.enos.as_bytes(),
+        &enos_params_data(&[], enos_body.as_bytes()),
+        b"1700000000000",
+        b"mock-enos-secret-2b71f0",
+    ]);
+    let reqs = [
+        ("POST", "/api/v2/tenant/applications/20220415101010111-APP1-0000001/accounts/public-account/20220415171558023-84A4-ED5C390B8/users/unbind".to_string(), vec![("Authorization", t.bearer.clone()), ("Content-Type", "application/json; charset=utf-8".into())], r#"{"user_names":["someone"]}"#.to_string()),
+        ("DELETE", "/api/v2/tenant/organizations/no-such-org".into(), vec![("Authorization", t.bearer.clone())], String::new()),
+        ("PUT", "/api/v2/tenant/organizations/org-leaf/disable".into(), vec![("Authorization", t.bearer.clone())], String::new()),
+        ("POST", "/v2/0833a5737480d53b2f25c010dc1a7b88/1a2b3c4d5e6f40718293a4b5c6d7e8f9/delete-users".into(), vec![("X-Auth-Token", t.iam.clone()), ("Content-Type", "application/json".into())], r#"{"user_ids":["not-a-member"]}"#.to_string()),
+        ("POST", "/app-portal-service/v2.2/user/remove".into(), vec![("apim-accesstoken", t.enos.clone()), ("apim-timestamp", "1700000000000".into()), ("apim-signature", enos_sig), ("Content-Type", "application/json".into())], enos_body),
+    ];
+    let mut s = String::from("local reqs = {}\n");
+    for (m, p, headers, body) in &reqs {
+        let hs: Vec<String> = headers
+            .iter()
+            .map(|(k, v)| format!("[{}] = {}", lua_string(k), lua_string(v)))
+            .collect();
+        s.push_str(&format!(
+            "table.insert(reqs, wrk.format({}, {}, {{{}}}, {}))\n",
+            lua_string(m),
+            lua_string(p),
+            hs.join(", "),
+            if body.is_empty() {
+                "nil".into()
+            } else {
+                lua_string(body)
+            }
+        ));
+    }
+    s.push_str(
+        "local i = 0\nrequest = function()\n  i = i + 1\n  return reqs[(i % #reqs) + 1]\nend\n",
+    );
+    s.push_str("local bad = 0\nresponse = function(status)\n  if status >= 500 then bad = bad + 1 end\nend\n");
+    s
+}
+
+fn wrk(base: &str, script: &Path, seconds: u32) -> Option<f64> {
+    let out = Command::new("wrk")
+        .args(["-t2", "-c64", &format!("-d{seconds}s"), "-s"])
+        .arg(script)
+        .arg(base)
+        .output()
+        .ok()?;
+    let text = String::from_utf8_lossy(&out.stdout);
+    let line = text.lines().find(|l| l.starts_with("Requests/sec:"))?;
+    let rps = line.split_whitespace().nth(1)?.parse().ok()?;
+    if let Some(non2xx) = text.lines().find(|l| l.contains("Non-2xx")) {
+        println!("    wrk: {}", non2xx.trim());
+    }
+    Some(rps)
+}
+
+fn load(dir: &Path) {
+    let server = runtime()
+        .block_on(MockServer::start(
+            &MockConfig::new(Arc::new(Seed::builtin())),
+            ([127, 0, 0, 1], 0).into(),
+        ))
+        .expect("mock");
+    let base = server.base_url();
+    let t = runtime().block_on(tokens(&base));
+    let script = dir.join("mixed.lua");
+    std::fs::write(&script, mixed_script(&t)).expect("script");
+    match wrk(&base, &script, 5) {
+        Some(rps) => println!(
+            "mock mixed workload (five operations, wrk -t2 -c64 -d5s): {rps:.0} requests/s"
+        ),
+        None => println!("mock mixed workload: wrk not found (apt-get install wrk)"),
+    }
+}
+
+fn suite() {
+    let loaded = spec::load(Path::new("specs")).expect("specs");
+    let seed = Arc::new(Seed::builtin());
+    let settings = PropSettings::from_env();
+    let cases: Vec<_> = contract_harness::generate::cases(&loaded.specs);
+    let mut times = Vec::new();
+    for _ in 0..5 {
+        let run = mutants::run_suite(&loaded.specs, &cases, &seed, None, settings, 2);
+        assert!(run.failed.is_empty(), "{:?}", run.failed);
+        times.push(run.elapsed);
+    }
+    times.sort();
+    println!(
+        "full suite against the embedded mock: {} cases, median {:.0} ms of 5 runs (2 threads, {} inputs per property)",
+        cases.len(),
+        times[2].as_secs_f64() * 1000.0,
+        settings.cases
+    );
+}
+
+fn runner_rate(dir: &Path) {
+    let loaded = spec::load(Path::new("specs")).expect("specs");
+    let target = Target::embedded(Arc::new(Seed::builtin()), None);
+    // An instance of the target's own hub, so that the runner's tokens open it.
+    let server = target
+        .case_instance()
+        .expect("mock")
+        .expect("embedded instance");
+    let base = server.base_url();
+    let client = client::shared(&target.limits).expect("client");
+    let mut call = Call::success("delete_organization", "org_leaf");
+    call.values.insert("org_id".into(), "no-such-org".into());
+    let expect = Expect::Error(json!("ORG.0001"));
+    let ctx = contract_harness::exec::Ctx {
+        specs: &loaded.specs,
+        target: &target,
+        client,
+        proptest: PropSettings::from_env(),
+    };
+    let count = AtomicU64::new(0);
+    let deadline = Instant::now() + Duration::from_secs(5);
+    // One driving thread with 32 requests in flight: on 2 cores the mock needs the other.
+    std::thread::scope(|scope| {
+        for _ in 0..1 {
+            scope.spawn(|| {
+                runtime().block_on(async {
+                    let (ctx, base, call, expect, count) = (&ctx, &base, &call, &expect, &count);
+                    let tasks = (0..32).map(|_| async move {
+                        while Instant::now() < deadline {
+                            let (_, failures) = contract_harness::exec::run::exchange(
+                                ctx,
+                                Some(base),
+                                call,
+                                expect,
+                            )
+                            .await
+                            .expect("exchange");
+                            assert!(failures.is_empty());
+                            count.fetch_add(1, Ordering::Relaxed);
+                        }
+                    });
+                    futures_join(tasks.collect()).await;
+                });
+            });
+        }
+    });
+    let runner = count.load(Ordering::Relaxed) as f64 / 5.0;
+    // The same loop with a bare reqwest client: how much of the gap is the HTTP client's.
+    let bare = AtomicU64::new(0);
+    let t0 = runtime().block_on(tokens(&base));
+    let http = reqwest::Client::builder()
+        .no_proxy()
+        .build()
+        .expect("client");
+    let deadline = Instant::now() + Duration::from_secs(5);
+    std::thread::scope(|scope| {
+        for _ in 0..2 {
+            scope.spawn(|| {
+                runtime().block_on(async {
+                    let (http, base, bare, bearer) = (&http, &base, &bare, &t0.bearer);
+                    let tasks = (0..16).map(|_| async move {
+                        while Instant::now() < deadline {
+                            let r = http
+                                .delete(format!("{base}/api/v2/tenant/organizations/no-such-org"))
+                                .header("authorization", bearer)
+                                .send()
+                                .await
+                                .expect("send");
+                            let _ = r.bytes().await.expect("body");
+                            bare.fetch_add(1, Ordering::Relaxed);
+                        }
+                    });
+                    futures_join(tasks.collect()).await;
+                });
+            });
+        }
+    });
+    println!(
+        "bare reqwest loop, same concurrency: {:.0} requests/s",
+        bare.load(Ordering::Relaxed) as f64 / 5.0
+    );
+    println!(
+        "runner: {runner:.0} checked requests/s (prepare, credentials, send, evaluate all checks; 1 thread, 32 in flight)"
+    );
+    let t = runtime().block_on(tokens(&base));
+    let script = dir.join("single.lua");
+    std::fs::write(&script, format!("wrk.method = \"DELETE\"\nwrk.headers[\"Authorization\"] = {}\nwrk.path = \"/api/v2/tenant/organizations/no-such-org\"\n", lua_string(&t.bearer))).expect("script");
+    if let Some(rps) = wrk(&base, &script, 5) {
+        println!(
+            "wrk on the same server and request: {rps:.0} requests/s; runner/wrk = {:.2}",
+            runner / rps
+        );
+    }
+}
+
+async fn futures_join(tasks: Vec<impl std::future::Future<Output = ()>>) {
+    let mut set = Vec::new();
+    for t in tasks {
+        set.push(t);
+    }
+    // Poll all of them concurrently on this task.
+    let mut pinned: Vec<_> = set.into_iter().map(Box::pin).collect();
+    std::future::poll_fn(|cx| {
+        pinned.retain_mut(|f| f.as_mut().poll(cx).is_pending());
+        if pinned.is_empty() {
+            std::task::Poll::Ready(())
+        } else {
+            std::task::Poll::Pending
+        }
+    })
+    .await;
+}
+
+fn main() {
+    // `cargo bench` passes `--bench`; any other argument filters nothing here.
+    let dir = std::env::temp_dir().join(format!("contract-harness-bench-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    startup();
+    load(&dir);
+    suite();
+    runner_rate(&dir);
+}

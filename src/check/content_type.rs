@@ -1,9 +1,9 @@
 //! The Content-Type is the documented one (only where the page shows one).
 
-use super::{Failure, Observed};
+use super::{At, Failure, Observed};
 
 /// Fails unless the media type equals the documented one (parameters ignored).
-pub fn content_type(obs: &Observed, documented: &str, spec_at: &str) -> Option<Failure> {
+pub fn content_type(obs: &Observed, documented: &str, spec_at: &At<'_>) -> Option<Failure> {
     let want = documented
         .split(';')
         .next()
@@ -14,7 +14,7 @@ pub fn content_type(obs: &Observed, documented: &str, spec_at: &str) -> Option<F
     (got.as_deref() != Some(want.as_str())).then(|| {
         Failure::new(
             "content_type",
-            spec_at,
+            &spec_at.render(),
             format!("Content-Type {want}"),
             got.map_or_else(
                 || "no Content-Type".to_string(),

@@ -3,20 +3,20 @@
 
 use serde_json::Value;
 
-use super::{Failure, Observed};
+use super::{At, Failure, Observed};
 
 /// Fails unless the envelope code is the success code.
 pub fn envelope_success(
     obs: &Observed,
     field: &str,
     success: &Value,
-    spec_at: &str,
+    spec_at: &At<'_>,
 ) -> Option<Failure> {
     let got = obs.field(field);
     (got != Some(success)).then(|| {
         Failure::new(
             "envelope",
-            spec_at,
+            &spec_at.render(),
             format!("{field} {success} (success)"),
             got.map_or_else(
                 || format!("no {field} in the body"),

@@ -1,6 +1,6 @@
 //! The error message is the documented one; `{0}`, `{1}`, ... stand for any text.
 
-use super::{Failure, Observed};
+use super::{At, Failure, Observed};
 
 /// Whether `text` matches `template`, where `{N}` matches any (possibly empty) text.
 pub fn matches_template(template: &str, text: &str) -> bool {
@@ -44,20 +44,20 @@ pub fn error_message(
     obs: &Observed,
     field: &str,
     documented: &str,
-    spec_at: &str,
+    spec_at: &At<'_>,
 ) -> Option<Failure> {
     let got = obs.field(field).and_then(|v| v.as_str());
     match got {
         Some(m) if matches_template(documented, m) => None,
         Some(m) => Some(Failure::new(
             "error_message",
-            spec_at,
+            &spec_at.render(),
             format!("{field} {documented:?}"),
             format!("{field} {m:?}"),
         )),
         None => Some(Failure::new(
             "error_message",
-            spec_at,
+            &spec_at.render(),
             format!("{field} {documented:?}"),
             format!("no string {field} in the body"),
         )),

@@ -10,7 +10,7 @@ use super::error_message::error_message;
 use super::response_schema::{no_body, response_schema};
 use super::server_error::not_a_server_error;
 use super::status_code::{client_error, status_code};
-use super::{Failure, Observed};
+use super::{At, Failure, Observed};
 use crate::generate::Expect;
 use crate::spec::{Body, Carrier, Operation, Service, code_text};
 
@@ -45,13 +45,13 @@ impl Promises<'_> {
 
     fn success(&self, obs: &Observed) -> Vec<Failure> {
         let op = self.op;
-        let at = op.locate("/success");
+        let at = At::op(op, "/success");
         if let Some(f) = not_a_server_error(obs, &at) {
             return vec![f];
         }
         let mut out = Vec::new();
         if let Some(s) = op.success.status {
-            out.extend(status_code(obs, s, &op.locate("/success/status")));
+            out.extend(status_code(obs, s, &At::op(op, "/success/status")));
         }
         if self.service.errors.carrier == Carrier::Envelope {
             let code_field = &self.service.errors.code_field;
@@ -62,14 +62,14 @@ impl Promises<'_> {
             }
         }
         if let Some(ct) = &op.success.content_type {
-            out.extend(content_type(obs, ct, &op.locate("/success/content_type")));
+            out.extend(content_type(obs, ct, &At::op(op, "/success/content_type")));
         }
         match &op.success.body {
-            Body::None(_) => out.extend(no_body(obs, &op.locate("/success/body"))),
+            Body::None(_) => out.extend(no_body(obs, &At::op(op, "/success/body"))),
             Body::Json(b) => out.extend(response_schema(
                 obs,
                 b.compiled.validator(),
-                &op.locate("/success/body/schema"),
+                &At::op(op, "/success/body/schema"),
                 "success",
             )),
         }
@@ -80,7 +80,7 @@ impl Promises<'_> {
         response_schema(
             obs,
             self.service.errors.compiled.validator(),
-            &self.service.locate("/errors/schema"),
+            &At::service(self.service, "/errors/schema"),
             "error",
         )
     }
@@ -95,7 +95,7 @@ impl Promises<'_> {
                 "the spec does not document it",
             )];
         };
-        let at = op.locate(&format!("/errors/{i}"));
+        let at = At::op(op, format!("/errors/{i}"));
         if let Some(f) = not_a_server_error(obs, &at) {
             return vec![f];
         }
@@ -105,7 +105,7 @@ impl Promises<'_> {
             (Some(s), _) => out.extend(status_code(
                 obs,
                 s,
-                &op.locate(&format!("/errors/{i}/status")),
+                &At::op(op, format!("/errors/{i}/status")),
             )),
             (None, Carrier::HttpStatus) => out.extend(client_error(obs, &at, "an error")),
             (None, Carrier::Envelope) => {}
@@ -114,14 +114,14 @@ impl Promises<'_> {
             obs,
             &fields.code_field,
             code,
-            &op.locate(&format!("/errors/{i}/code")),
+            &At::op(op, format!("/errors/{i}/code")),
         ));
         if let Some(m) = &doc.message {
             out.extend(error_message(
                 obs,
                 &fields.message_field,
                 m,
-                &op.locate(&format!("/errors/{i}/message")),
+                &At::op(op, format!("/errors/{i}/message")),
             ));
         }
         out.extend(self.error_schema(obs));
@@ -129,7 +129,7 @@ impl Promises<'_> {
     }
 
     fn refused(&self, obs: &Observed) -> Vec<Failure> {
-        let at = self.service.locate("/auth");
+        let at = At::service(self.service, "/auth");
         if let Some(f) = not_a_server_error(obs, &at) {
             return vec![f];
         }
@@ -144,7 +144,7 @@ impl Promises<'_> {
         }
         vec![Failure::new(
             "auth_refused",
-            &at,
+            &at.render(),
             "the credential is refused: a 4xx (or an error envelope), never a success",
             format!("HTTP {} {}", obs.status, obs.body_text(160)),
         )]
@@ -152,7 +152,7 @@ impl Promises<'_> {
 
     fn rejected(&self, obs: &Observed) -> Vec<Failure> {
         let op = self.op;
-        let at = op.locate("/request/body");
+        let at = At::op(op, "/request/body");
         if let Some(f) = not_a_server_error(obs, &at) {
             return vec![f];
         }
@@ -176,7 +176,7 @@ impl Promises<'_> {
                     obs,
                     &fields.message_field,
                     m,
-                    &op.locate(&format!("/errors/{i}/message")),
+                    &At::op(op, format!("/errors/{i}/message")),
                 ));
             }
         }
@@ -185,7 +185,7 @@ impl Promises<'_> {
 
     fn documented(&self, obs: &Observed) -> Vec<Failure> {
         let op = self.op;
-        if let Some(f) = not_a_server_error(obs, &op.locate("/success")) {
+        if let Some(f) = not_a_server_error(obs, &At::op(op, "/success")) {
             return vec![f];
         }
         let success = self.success(obs);

@@ -1,6 +1,42 @@
 //! A contract violation: which rule, where the spec makes the promise, expected and actual.
 
+use std::borrow::Cow;
 use std::fmt;
+
+use crate::spec::{Operation, Service};
+
+/// Where a promise is made, rendered as `file:line:column` only when a check fails (the
+/// lookup costs more than the check on a passing response).
+#[derive(Clone)]
+pub enum At<'a> {
+    /// A JSON pointer into an operation's spec.
+    Op(&'a Operation, Cow<'a, str>),
+    /// A JSON pointer into a service file.
+    Service(&'a Service, Cow<'a, str>),
+    /// Already rendered.
+    Text(Cow<'a, str>),
+}
+
+impl<'a> At<'a> {
+    /// A place in an operation's spec.
+    pub fn op(op: &'a Operation, pointer: impl Into<Cow<'a, str>>) -> Self {
+        At::Op(op, pointer.into())
+    }
+
+    /// A place in a service file.
+    pub fn service(service: &'a Service, pointer: impl Into<Cow<'a, str>>) -> Self {
+        At::Service(service, pointer.into())
+    }
+
+    /// `file:line:column`.
+    pub fn render(&self) -> String {
+        match self {
+            At::Op(op, p) => op.locate(p),
+            At::Service(s, p) => s.locate(p),
+            At::Text(t) => t.to_string(),
+        }
+    }
+}
 
 /// A violation of a documented promise by the server under test.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -13,5 +13,5 @@ pub mod server_error;
 pub mod status_code;
 
 pub use expectation::Promises;
-pub use failure::Failure;
+pub use failure::{At, Failure};
 pub use observed::Observed;

@@ -1,18 +1,18 @@
 //! The body validates against the documented JSON Schema, with instance and schema paths.
 
-use super::{Failure, Observed};
+use super::{At, Failure, Observed};
 
 /// Fails for a body that is not JSON or does not match the schema: one failure per violation.
 pub fn response_schema(
     obs: &Observed,
     validator: &jsonschema::Validator,
-    spec_at: &str,
+    spec_at: &At<'_>,
     what: &str,
 ) -> Vec<Failure> {
     let Some(json) = &obs.json else {
         return vec![Failure::new(
             "response_schema",
-            spec_at,
+            &spec_at.render(),
             format!("a JSON body matching the {what} schema"),
             if obs.body.is_empty() {
                 "an empty body".to_string()
@@ -27,7 +27,7 @@ pub fn response_schema(
             let at = e.instance_path().as_str();
             Failure::new(
                 "response_schema",
-                spec_at,
+                &spec_at.render(),
                 format!(
                     "the {what} schema, at schema path {}",
                     e.schema_path().as_str()
@@ -43,11 +43,11 @@ pub fn response_schema(
 }
 
 /// Fails when a body that the page says is absent is present.
-pub fn no_body(obs: &Observed, spec_at: &str) -> Option<Failure> {
+pub fn no_body(obs: &Observed, spec_at: &At<'_>) -> Option<Failure> {
     (!obs.body.is_empty()).then(|| {
         Failure::new(
             "response_schema",
-            spec_at,
+            &spec_at.render(),
             "no body",
             format!("a body: {}", obs.body_text(120)),
         )

@@ -1,13 +1,13 @@
 //! The HTTP status is the documented one.
 
-use super::{Failure, Observed};
+use super::{At, Failure, Observed};
 
 /// Fails unless the status is `expected`.
-pub fn status_code(obs: &Observed, expected: u16, spec_at: &str) -> Option<Failure> {
+pub fn status_code(obs: &Observed, expected: u16, spec_at: &At<'_>) -> Option<Failure> {
     (obs.status != expected).then(|| {
         Failure::new(
             "status_code",
-            spec_at,
+            &spec_at.render(),
             format!("HTTP {expected}"),
             format!("HTTP {}", obs.status),
         )
@@ -15,11 +15,11 @@ pub fn status_code(obs: &Observed, expected: u16, spec_at: &str) -> Option<Failu
 }
 
 /// Fails unless the status is a 4xx.
-pub fn client_error(obs: &Observed, spec_at: &str, why: &str) -> Option<Failure> {
+pub fn client_error(obs: &Observed, spec_at: &At<'_>, why: &str) -> Option<Failure> {
     (!(400..500).contains(&obs.status)).then(|| {
         Failure::new(
             "status_code",
-            spec_at,
+            &spec_at.render(),
             format!("a 4xx status ({why})"),
             format!("HTTP {}", obs.status),
         )

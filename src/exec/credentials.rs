@@ -33,16 +33,31 @@ pub enum Credential {
     },
 }
 
+#[derive(Clone)]
 struct Cached {
     credential: Credential,
     renew_at: Instant,
 }
 
-type Cache = Mutex<HashMap<(String, String, String), Cached>>;
+/// Tokens by `base \0 service \0 role`. Reads take the shared lock only; a fetch holds
+/// [`fetching`] so that concurrent cases ask the token endpoint once.
+fn cache() -> &'static std::sync::RwLock<HashMap<String, Cached>> {
+    static CACHE: OnceLock<std::sync::RwLock<HashMap<String, Cached>>> = OnceLock::new();
+    CACHE.get_or_init(Default::default)
+}
 
-fn cache() -> &'static Cache {
-    static CACHE: OnceLock<Cache> = OnceLock::new();
-    CACHE.get_or_init(|| Mutex::new(HashMap::new()))
+fn fetching() -> &'static Mutex<()> {
+    static FETCHING: OnceLock<Mutex<()>> = OnceLock::new();
+    FETCHING.get_or_init(|| Mutex::new(()))
+}
+
+fn cached(key: &str) -> Option<Credential> {
+    let map = cache()
+        .read()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    map.get(key)
+        .filter(|c| c.renew_at > Instant::now())
+        .map(|c| c.credential.clone())
 }
 
 fn token_error(service: &Service, role: &str, message: impl Into<String>) -> HarnessError {
@@ -98,21 +113,27 @@ pub async fn for_role(
         });
     }
     let base = target.auth_base(&service.name).await?;
-    let key = (base.clone(), service.name.clone(), role.to_string());
-    let mut cache = cache().lock().await;
-    if let Some(c) = cache.get(&key).filter(|c| c.renew_at > Instant::now()) {
-        return Ok(c.credential.clone());
+    let key = format!("{base}\0{}\0{role}", service.name);
+    if let Some(c) = cached(&key) {
+        return Ok(c);
+    }
+    let _one_fetch = fetching().lock().await;
+    if let Some(c) = cached(&key) {
+        return Ok(c);
     }
     let (credential, lifetime) = obtain(client, &base, service, role, values).await?;
     // Renew a minute before expiry (or at half the lifetime for short-lived tokens).
     let margin = Duration::from_secs(60).min(lifetime / 2);
-    cache.insert(
-        key,
-        Cached {
-            credential: credential.clone(),
-            renew_at: Instant::now() + lifetime.saturating_sub(margin),
-        },
-    );
+    cache()
+        .write()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .insert(
+            key,
+            Cached {
+                credential: credential.clone(),
+                renew_at: Instant::now() + lifetime.saturating_sub(margin),
+            },
+        );
     Ok(credential)
 }
 

@@ -127,8 +127,11 @@ fn op_and_service<'s>(
     Ok((op, specs.service_of(op)))
 }
 
-/// Sends one call and evaluates it.
-async fn exchange(
+/// Sends one call and evaluates it: what the runner does for every request.
+///
+/// # Errors
+/// A harness error when the request cannot be prepared or sent.
+pub async fn exchange(
     ctx: &Ctx<'_>,
     base_override: Option<&str>,
     call: &Call,

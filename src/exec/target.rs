@@ -81,7 +81,7 @@ pub struct EmbeddedHub {
     seed: Arc<Seed>,
     tokens: Arc<Tokens>,
     fault: Option<Fault>,
-    auth_instance: OnceCell<MockServer>,
+    auth_instance: OnceCell<(MockServer, String)>,
 }
 
 impl EmbeddedHub {
@@ -118,11 +118,15 @@ impl EmbeddedHub {
     /// # Errors
     /// When no port can be bound.
     pub async fn auth_base(&self) -> Result<String, HarnessError> {
-        let s = self
+        let (_, base) = self
             .auth_instance
-            .get_or_try_init(|| async { self.fresh().await })
+            .get_or_try_init(|| async {
+                let s = self.fresh().await?;
+                let base = s.base_url();
+                Ok::<_, HarnessError>((s, base))
+            })
             .await?;
-        Ok(s.base_url())
+        Ok(base.clone())
     }
 }
 

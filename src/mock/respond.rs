@@ -25,6 +25,13 @@ pub fn with_content_type(status: u16, body: String, content_type: &'static str) 
     r
 }
 
+/// Adds the `Allow` header a 405 must carry.
+pub fn allow(mut r: Response, methods: &'static str) -> Response {
+    r.headers_mut()
+        .insert(header::ALLOW, HeaderValue::from_static(methods));
+    r
+}
+
 /// An empty response.
 pub fn empty(status: u16) -> Response {
     StatusCode::from_u16(status)

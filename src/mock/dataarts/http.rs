@@ -38,9 +38,12 @@ fn refused(r: Refusal) -> Response {
 
 /// The method is not the one of this path.
 pub fn method_not_allowed() -> Response {
-    respond::json(
-        405,
-        &json!({"error_code": "APIG.0101", "error_msg": "Method Not Allowed"}),
+    respond::allow(
+        respond::json(
+            405,
+            &json!({"error_code": "APIG.0101", "error_msg": "Method Not Allowed"}),
+        ),
+        "POST",
     )
 }
 

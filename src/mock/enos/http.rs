@@ -66,9 +66,12 @@ pub fn token(st: &AppState, req: &Req) -> Response {
 
 /// The method is not the one of this path.
 pub fn method_not_allowed() -> Response {
-    respond::json(
-        405,
-        &json!({"code": 405, "message": "Method Not Allowed", "data": null}),
+    respond::allow(
+        respond::json(
+            405,
+            &json!({"code": 405, "message": "Method Not Allowed", "data": null}),
+        ),
+        "POST",
     )
 }
 

@@ -45,14 +45,14 @@ fn refused(r: Refusal) -> Response {
 }
 
 /// The method is not the one of this path.
-pub fn method_not_allowed() -> Response {
-    error(405, "COMMON.0405", "Method Not Allowed")
+pub fn method_not_allowed(allow: &'static str) -> Response {
+    respond::allow(error(405, "COMMON.0405", "Method Not Allowed"), allow)
 }
 
 /// `POST /api/v2/tenant/token`: client credentials, form-encoded.
 pub fn token(st: &AppState, req: &Req) -> Response {
     if req.method != Method::POST {
-        return method_not_allowed();
+        return method_not_allowed("POST");
     }
     let form: HashMap<String, String> = match serde_urlencoded::from_bytes(&req.body) {
         Ok(f) => f,
@@ -141,7 +141,7 @@ fn authorize(
 /// `POST .../applications/{app_id}/accounts/public-account/{app_user_id}/users/unbind`.
 pub fn unbind(st: &AppState, req: &Req, app_id: &str, app_user_id: &str) -> Response {
     if req.method != Method::POST {
-        return method_not_allowed();
+        return method_not_allowed("POST");
     }
     if let Err(r) = authorize(
         st,
@@ -213,7 +213,7 @@ fn parse_user_names(body: &[u8]) -> Result<Vec<String>, &'static str> {
 /// `DELETE /api/v2/tenant/organizations/{org_id}`.
 pub fn delete_org(st: &AppState, req: &Req, org_id: &str) -> Response {
     if req.method != Method::DELETE {
-        return method_not_allowed();
+        return method_not_allowed("DELETE");
     }
     if let Err(r) = authorize(
         st,
@@ -244,7 +244,7 @@ pub fn delete_org(st: &AppState, req: &Req, org_id: &str) -> Response {
 /// `PUT /api/v2/tenant/organizations/{org_id}/disable`.
 pub fn disable_org(st: &AppState, req: &Req, org_id: &str) -> Response {
     if req.method != Method::PUT {
-        return method_not_allowed();
+        return method_not_allowed("PUT");
     }
     if let Err(r) = authorize(st, req, &["org_all", "all"], false) {
         return refused(r);
