@@ -8,15 +8,16 @@ use std::path::Path;
 use std::process::Command;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant};
 
+use contract_harness::exec::credentials::{self, Credential};
 use contract_harness::exec::runtime::runtime;
 use contract_harness::exec::{PropSettings, Target, client};
 use contract_harness::generate::{Call, Expect};
 use contract_harness::mock::auth::{enos_params_data, sha256_hex};
 use contract_harness::mock::{MockConfig, MockServer, Seed};
 use contract_harness::{mutants, spec};
-use serde_json::{Value, json};
+use serde_json::json;
 
 fn rss_kib() -> u64 {
     std::fs::read_to_string("/proc/self/status")
@@ -67,56 +68,28 @@ struct Tokens {
     enos: String,
 }
 
-async fn tokens(base: &str) -> Tokens {
-    let http = reqwest::Client::builder()
-        .no_proxy()
-        .build()
-        .expect("client");
-    let t: Value = http
-        .post(format!("{base}/api/v2/tenant/token"))
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body("grant_type=client_credentials&client_id=ch-all&client_secret=mock-secret-all-7f3a9c")
-        .send()
-        .await
-        .expect("token")
-        .json()
-        .await
-        .expect("json");
-    let iam = http
-        .post(format!("{base}/v3/auth/tokens"))
-        .json(&json!({"auth": {"identity": {"methods": ["password"], "password": {"user": {"name": "ch-iam-user", "password": "mock-iam-password-88d1", "domain": {"name": "ch-domain"}}}}}}))
-        .send()
-        .await
-        .expect("iam");
-    let iam = iam.headers()["x-subject-token"]
-        .to_str()
-        .expect("token")
-        .to_string();
-    let ts = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .expect("clock")
-        .as_millis();
-    let enc = sha256_hex(&[
-        b"ch-enos-app",
-        ts.to_string().as_bytes(),
-        b"mock-enos-secret-2b71f0",
-    ]);
-    let e: Value = http
-        .post(format!("{base}/apim-token-service/v2.0/token/get"))
-        .json(&json!({"appKey": "ch-enos-app", "encryption": enc, "timestamp": ts}))
-        .send()
-        .await
-        .expect("enos")
-        .json()
-        .await
-        .expect("json");
-    Tokens {
-        bearer: format!("Bearer {}", t["access_token"].as_str().expect("token")),
-        iam,
-        enos: e["data"]["accessToken"]
-            .as_str()
+/// Tokens through the runner's own credential flows (shared by every instance of the hub).
+fn tokens(target: &Target) -> Tokens {
+    let loaded = spec::load(Path::new("specs")).expect("specs");
+    let client = client::shared(&target.limits).expect("client");
+    let get = |service: &str| {
+        let svc = &loaded.specs.services[service];
+        runtime()
+            .block_on(credentials::for_role(client, target, svc, "default"))
             .expect("token")
-            .to_string(),
+    };
+    let (
+        Credential::Bearer(bearer),
+        Credential::IamToken(iam),
+        Credential::Enos { token: enos, .. },
+    ) = (get("oneaccess"), get("dataarts"), get("enos"))
+    else {
+        panic!("unexpected credential kinds");
+    };
+    Tokens {
+        bearer: format!("Bearer {bearer}"),
+        iam,
+        enos,
     }
 }
 
@@ -182,14 +155,13 @@ fn wrk(base: &str, script: &Path, seconds: u32) -> Option<f64> {
 }
 
 fn load(dir: &Path) {
-    let server = runtime()
-        .block_on(MockServer::start(
-            &MockConfig::new(Arc::new(Seed::builtin())),
-            ([127, 0, 0, 1], 0).into(),
-        ))
-        .expect("mock");
+    let target = Target::embedded(Arc::new(Seed::builtin()), None);
+    let server = target
+        .case_instance()
+        .expect("mock")
+        .expect("embedded instance");
     let base = server.base_url();
-    let t = runtime().block_on(tokens(&base));
+    let t = tokens(&target);
     let script = dir.join("mixed.lua");
     std::fs::write(&script, mixed_script(&t)).expect("script");
     match wrk(&base, &script, 5) {
@@ -269,7 +241,7 @@ fn runner_rate(dir: &Path) {
     let runner = count.load(Ordering::Relaxed) as f64 / 5.0;
     // The same loop with a bare reqwest client: how much of the gap is the HTTP client's.
     let bare = AtomicU64::new(0);
-    let t0 = runtime().block_on(tokens(&base));
+    let t0 = tokens(&target);
     let http = reqwest::Client::builder()
         .no_proxy()
         .build()
@@ -304,7 +276,7 @@ fn runner_rate(dir: &Path) {
     println!(
         "runner: {runner:.0} checked requests/s (prepare, credentials, send, evaluate all checks; 1 thread, 32 in flight)"
     );
-    let t = runtime().block_on(tokens(&base));
+    let t = tokens(&target);
     let script = dir.join("single.lua");
     std::fs::write(&script, format!("wrk.method = \"DELETE\"\nwrk.headers[\"Authorization\"] = {}\nwrk.path = \"/api/v2/tenant/organizations/no-such-org\"\n", lua_string(&t.bearer))).expect("script");
     if let Some(rps) = wrk(&base, &script, 5) {
