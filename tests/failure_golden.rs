@@ -91,7 +91,7 @@ fn server_error_on_generated_input_shows_the_shrunk_input_and_seed() {
 fn invalid_body_accepted_with_500_is_shrunk_to_a_minimal_body() {
     golden(
         Fault::DataartsNullElement500,
-        "dataarts::delete_workspace_users::invalid::body_schema",
+        "dataarts::delete_workspace_users::invalid::body_user_ids",
     );
 }
 

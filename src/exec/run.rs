@@ -16,7 +16,8 @@ use super::runtime::runtime;
 use super::target::Target;
 use crate::check::{Failure, Observed, Promises};
 use crate::generate::strategy::{
-    Input, invalid_body, malformed_body, parses_valid, path_value, unknown_value, valid_value,
+    Input, invalid_field_body, malformed_body, non_object_body, parses_valid, path_value,
+    unknown_value, valid_value,
 };
 use crate::generate::{BodyOverride, Call, Case, Expect, Plan, Property};
 use crate::spec::{Operation, Service, SpecSet, code_text};
@@ -300,7 +301,7 @@ fn body_input(body: BodyOverride) -> Input {
 fn setup(ctx: &Ctx<'_>, op: &Operation, property: &Property) -> Option<PropertySetup> {
     let body = op.request.body.json();
     match property {
-        Property::InvalidBody => {
+        Property::InvalidBody { field } => {
             let b = body?;
             let validator = b.compiled.0.clone()?;
             let scope: Scope = Box::new(move |i| match &i.body {
@@ -318,9 +319,12 @@ fn setup(ctx: &Ctx<'_>, op: &Operation, property: &Property) -> Option<PropertyS
                 _ => Err("no JSON body".into()),
             });
             Some(PropertySetup {
-                strategy: invalid_body(&b.schema)
-                    .prop_map(|v| body_input(BodyOverride::Json(v)))
-                    .boxed(),
+                strategy: match field {
+                    Some(f) => invalid_field_body(&b.schema, f),
+                    None => non_object_body(),
+                }
+                .prop_map(|v| body_input(BodyOverride::Json(v)))
+                .boxed(),
                 expect: Expect::Rejected,
                 scope,
             })

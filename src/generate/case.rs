@@ -127,8 +127,12 @@ pub enum Expect {
 /// The property of a property-based case.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Property {
-    /// Bodies that violate the request schema are rejected.
-    InvalidBody,
+    /// Bodies that violate the request schema in this top-level field (`None`: bodies that
+    /// are not objects) are rejected.
+    InvalidBody {
+        /// The field.
+        field: Option<String>,
+    },
     /// Malformed JSON and wrong content types are rejected.
     MalformedBody,
     /// Any value that names nothing gives the documented error.

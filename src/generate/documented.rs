@@ -1,7 +1,7 @@
 //! Cases for what the page documents directly: the success and each error code.
 
-use super::case::{Call, Case, Expect, Kind, Plan};
-use crate::spec::{Operation, Trigger};
+use super::case::{Call, Case, Cred, Expect, Kind, Plan};
+use crate::spec::{Operation, Service, Trigger};
 
 /// The documented success of an operation.
 pub fn success(op: &Operation, name_prefix: &str) -> Case {
@@ -28,6 +28,38 @@ pub fn success(op: &Operation, name_prefix: &str) -> Case {
         },
         ignore: None,
     }
+}
+
+/// The documented success once more for each permission code that opens the operation, with
+/// a credential role granting that code (the pages say any one of them suffices). The role
+/// `default` is the documented success itself.
+pub fn granted(op: &Operation, service: &Service, name_prefix: &str) -> Vec<Case> {
+    op.permissions
+        .iter()
+        .filter_map(|code| {
+            let (role, _) = service
+                .credentials
+                .iter()
+                .filter(|(name, r)| *name != "default" && r.grants.contains(code))
+                .min_by_key(|(_, r)| r.grants.len())?;
+            let mut call = Call::success(&op.id, &op.success.case.fixture);
+            call.cred = Cred::Role(role.clone());
+            Some(Case {
+                name: format!("{name_prefix}::success::granted_{code}"),
+                service: op.service.clone(),
+                operation: op.id.clone(),
+                kind: Kind::Success,
+                spec_at: op.locate("/permissions"),
+                about: format!("a credential granted only `{code}` ({role}) may call it"),
+                plan: Plan::Single {
+                    call,
+                    expect: Expect::Success,
+                    snapshot: false,
+                },
+                ignore: None,
+            })
+        })
+        .collect()
 }
 
 /// One case per documented error, provoked by its trigger.

@@ -19,6 +19,7 @@ pub fn cases(specs: &SpecSet) -> Vec<Case> {
         let service = specs.service_of(op);
         let prefix = format!("{}::{}", op.service, op.id);
         out.push(documented::success(op, &prefix));
+        out.extend(documented::granted(op, service, &prefix));
         out.extend(documented::errors(op, &prefix));
         out.extend(auth::cases(op, service, &prefix));
         out.extend(properties::cases(op, &prefix));

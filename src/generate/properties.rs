@@ -1,6 +1,7 @@
 //! Property-based cases of an operation (the inputs come from [`super::strategy`]).
 
 use super::case::{Call, Case, Kind, Plan, Property};
+use super::strategy::field_names;
 use crate::spec::{Operation, Trigger};
 
 /// The property cases of an operation.
@@ -22,13 +23,24 @@ pub fn cases(op: &Operation, name_prefix: &str) -> Vec<Case> {
             ignore: None,
         });
     };
-    if op.request.body.json().is_some() {
+    if let Some(body) = op.request.body.json() {
+        for field in field_names(&body.schema) {
+            push(
+                Kind::Invalid,
+                format!("body_{field}"),
+                &format!("/request/body/schema/properties/{field}"),
+                format!(
+                    "bodies whose `{field}` violates the request schema (missing, null, wrong type or shape) are rejected with an error body, never a success or 5xx"
+                ),
+                Property::InvalidBody { field: Some(field) },
+            );
+        }
         push(
             Kind::Invalid,
-            "body_schema".into(),
+            "body_not_an_object".into(),
             "/request/body/schema",
-            "bodies that violate the request schema are rejected with an error body, never a success or 5xx".into(),
-            Property::InvalidBody,
+            "bodies that are not JSON objects are rejected with an error body, never a success or 5xx".into(),
+            Property::InvalidBody { field: None },
         );
         push(
             Kind::Invalid,

@@ -186,37 +186,53 @@ fn valid_object(schema: &Value) -> BoxedStrategy<Value> {
 }
 
 /// A value of a JSON type the schema does not allow, or an array with an element of a type
-/// its items do not allow, or a deeply nested array.
+/// A value of a JSON type the schema does not allow; for lists also a list with a null or
+/// wrong-typed element among valid ones, a deeply nested list, and an empty list below
+/// `minItems`. Weighted so that the shapes servers trip on (null, nulls inside lists) come
+/// up within a few dozen inputs.
 fn wrong_value(schema: &Value) -> BoxedStrategy<Value> {
     let allowed = types_of(schema);
-    let all: [(&str, BoxedStrategy<Value>); 6] = [
-        ("null", Just(Value::Null).boxed()),
-        ("boolean", any::<bool>().prop_map(Value::Bool).boxed()),
-        ("integer", any::<i64>().prop_map(|i| json!(i)).boxed()),
-        ("string", any_string().prop_map(Value::String).boxed()),
+    let all: [(&str, u32, BoxedStrategy<Value>); 6] = [
+        ("null", 3, Just(Value::Null).boxed()),
+        ("boolean", 1, any::<bool>().prop_map(Value::Bool).boxed()),
+        ("integer", 1, any::<i64>().prop_map(|i| json!(i)).boxed()),
+        ("string", 1, any_string().prop_map(Value::String).boxed()),
         (
             "array",
+            1,
             vec(any::<i32>().prop_map(|i| json!(i)), 1..3)
                 .prop_map(Value::Array)
                 .boxed(),
         ),
-        ("object", Just(json!({"nested": {"deep": true}})).boxed()),
+        ("object", 1, Just(json!({"nested": {"deep": true}})).boxed()),
     ];
-    let mut choices: Vec<BoxedStrategy<Value>> = all
+    let mut choices: Vec<(u32, BoxedStrategy<Value>)> = all
         .into_iter()
-        .filter(|(t, _)| {
+        .filter(|(t, _, _)| {
             let number_covers_integer = *t == "integer" && allowed.contains(&"number");
             !allowed.contains(t) && !number_covers_integer
         })
-        .map(|(_, s)| s)
+        .map(|(_, w, s)| (w, s))
         .collect();
     if allowed.contains(&"array") {
         let items = schema.get("items").cloned().unwrap_or(json!({}));
         if !types_of(&items).is_empty() {
-            let bad_item = wrong_value(&items);
-            choices.push(vec(bad_item, 1..3).prop_map(Value::Array).boxed());
+            // One bad element (null most often) among valid ones, at any position.
+            let bad = wrong_value(&items);
+            let good = vec(valid_value(&items), 0..3);
+            choices.push((
+                6,
+                (good, bad, any::<prop::sample::Index>())
+                    .prop_map(|(mut list, bad, at)| {
+                        let i = at.index(list.len() + 1);
+                        list.insert(i, bad);
+                        Value::Array(list)
+                    })
+                    .boxed(),
+            ));
         }
-        choices.push(
+        choices.push((
+            2,
             (1usize..96)
                 .prop_map(|depth| {
                     let mut v = json!("x");
@@ -226,60 +242,69 @@ fn wrong_value(schema: &Value) -> BoxedStrategy<Value> {
                     Value::Array(vec![v])
                 })
                 .boxed(),
-        );
-        if let Some(min) = schema
+        ));
+        if schema
             .get("minItems")
             .and_then(Value::as_u64)
-            .filter(|m| *m > 0)
+            .is_some_and(|m| m > 0)
         {
-            choices.push(Just(Value::Array(Vec::new())).boxed());
-            let _ = min;
+            choices.push((2, Just(Value::Array(Vec::new())).boxed()));
         }
     }
-    proptest::strategy::Union::new(choices).boxed()
+    proptest::strategy::Union::new_weighted(choices).boxed()
 }
 
-/// Bodies that violate an object schema: not an object, a required field missing, or a field
-/// of a wrong type or shape. Some can be valid by chance: callers re-check and reject those.
-pub fn invalid_body(schema: &Value) -> BoxedStrategy<Value> {
-    let props = properties(schema);
+/// Bodies that are not JSON objects at all.
+pub fn non_object_body() -> BoxedStrategy<Value> {
+    prop_oneof![
+        Just(json!([])),
+        Just(json!("user")),
+        Just(json!(0)),
+        Just(json!(true)),
+        Just(Value::Null),
+    ]
+    .boxed()
+}
+
+/// Bodies that violate an object schema in one field: the field missing (if required) or of a
+/// wrong type or shape (null, other types, elements of the wrong type, deep nesting, an empty
+/// list below `minItems`). Some can be valid by chance: callers re-check and reject those.
+pub fn invalid_field_body(schema: &Value, field: &str) -> BoxedStrategy<Value> {
     let base = valid_object(schema);
-    let mut choices: Vec<BoxedStrategy<Value>> = vec![
-        prop_oneof![
-            Just(json!([])),
-            Just(json!("user")),
-            Just(json!(0)),
-            Just(Value::Null),
-        ]
-        .boxed(),
-    ];
-    for (name, sub, required) in props {
-        if required {
-            let n = name.clone();
-            choices.push(
-                base.clone()
-                    .prop_map(move |mut v| {
-                        if let Some(o) = v.as_object_mut() {
-                            o.remove(&n);
-                        }
-                        v
-                    })
-                    .boxed(),
-            );
-        }
+    let Some((name, sub, required)) = properties(schema).into_iter().find(|(n, _, _)| n == field)
+    else {
+        return non_object_body();
+    };
+    let mut choices: Vec<BoxedStrategy<Value>> = Vec::new();
+    if required {
         let n = name.clone();
         choices.push(
-            (base.clone(), wrong_value(&sub))
-                .prop_map(move |(mut v, bad)| {
+            base.clone()
+                .prop_map(move |mut v| {
                     if let Some(o) = v.as_object_mut() {
-                        o.insert(n.clone(), bad);
+                        o.remove(&n);
                     }
                     v
                 })
                 .boxed(),
         );
     }
+    choices.push(
+        (base, wrong_value(&sub))
+            .prop_map(move |(mut v, bad)| {
+                if let Some(o) = v.as_object_mut() {
+                    o.insert(name.clone(), bad);
+                }
+                v
+            })
+            .boxed(),
+    );
     proptest::strategy::Union::new(choices).boxed()
+}
+
+/// The top-level fields of an object schema, in order.
+pub fn field_names(schema: &Value) -> Vec<String> {
+    properties(schema).into_iter().map(|(n, _, _)| n).collect()
 }
 
 /// Malformed bodies: truncated or garbled JSON with a JSON content type, and, where the page
@@ -362,7 +387,7 @@ mod tests {
         let schema = unbind_schema();
         let validator = jsonschema::draft202012::new(&schema).expect("schema");
         let mut runner = TestRunner::new(Config::with_cases(128));
-        let strategy = invalid_body(&schema);
+        let strategy = invalid_field_body(&schema, "user_names");
         let mut invalid = 0;
         for _ in 0..128 {
             let v = strategy.new_tree(&mut runner).expect("tree").current();

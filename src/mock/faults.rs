@@ -48,6 +48,7 @@ faults! {
     DeleteOrgGroupsCode = "delete-org-groups-code": "wrong error code", "an organization with user groups answers ORG.0022 instead of ORG.0021";
     DeleteOrgNotFound404 = "delete-org-not-found-404": "wrong error status", "an unknown organization answers 404 instead of the documented 400";
     DeleteOrgOrgPermissionSkipped = "delete-org-permission-skipped": "auth check skipped", "delete organization accepts a token without org_all";
+    DeleteOrgRequiresAll = "delete-org-requires-all": "permission check wrong", "delete organization refuses a token granted org_all (demands all)";
     DisableOrgIgnoresUsers = "disable-org-ignores-users": "state rule ignored", "an organization with enabled users is disabled instead of ORG.0026";
     DisableOrgIdNumber = "disable-org-id-number": "wrong type", "disable organization's org_id is a number instead of a string";
     DisableOrgTextPlain = "disable-org-text-plain": "wrong content type", "disable organization's success is sent as text/plain instead of application/json";

@@ -215,10 +215,15 @@ pub fn delete_org(st: &AppState, req: &Req, org_id: &str) -> Response {
     if req.method != Method::DELETE {
         return method_not_allowed("DELETE");
     }
+    let needed: &[&str] = if st.faults.on(Fault::DeleteOrgRequiresAll) {
+        &["all"]
+    } else {
+        &["org_all", "all"]
+    };
     if let Err(r) = authorize(
         st,
         req,
-        &["org_all", "all"],
+        needed,
         st.faults.on(Fault::DeleteOrgOrgPermissionSkipped),
     ) {
         return refused(r);
