@@ -576,3 +576,114 @@ async fn bad_input_gets_a_4xx_never_a_5xx() {
         .await;
     assert_eq!(s, 400, "deep nesting");
 }
+
+/// Arbitrary requests (methods, paths with odd segments, credentials good and bad, any body)
+/// never get a 5xx and never hang.
+#[test]
+fn arbitrary_requests_never_get_a_5xx() {
+    use proptest::prelude::*;
+    use proptest::test_runner::{Config, TestRunner};
+
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let (m, bearer, iam) = rt.block_on(async {
+        let m = Mock::start(None).await;
+        let bearer = m.all().await;
+        let (_, iam) = m.iam_token("mock-iam-password-88d1").await;
+        (m, bearer, iam.expect("iam token"))
+    });
+    let segment = prop_oneof![
+        Just(String::new()),
+        Just(OA_APP.to_string()),
+        Just(OA_ACCOUNT.to_string()),
+        Just("org-parent".to_string()),
+        Just("%00".to_string()),
+        Just("%E4%B8%AD".to_string()),
+        Just("..".to_string()),
+        "[a-zA-Z0-9_.~-]{1,12}",
+    ];
+    let path = prop_oneof![
+        (segment.clone(), segment.clone()).prop_map(|(a, b)| format!(
+            "/api/v2/tenant/applications/{a}/accounts/public-account/{b}/users/unbind"
+        )),
+        segment
+            .clone()
+            .prop_map(|o| format!("/api/v2/tenant/organizations/{o}")),
+        segment
+            .clone()
+            .prop_map(|o| format!("/api/v2/tenant/organizations/{o}/disable")),
+        (segment.clone(), segment.clone()).prop_map(|(p, w)| format!("/v2/{p}/{w}/delete-users")),
+        Just("/app-portal-service/v2.2/user/remove".to_string()),
+        Just("/api/v2/tenant/token".to_string()),
+        Just("/v3/auth/tokens".to_string()),
+        Just("/apim-token-service/v2.0/token/get".to_string()),
+        "/[a-z/]{0,20}",
+    ];
+    let method = prop_oneof![
+        Just("GET"),
+        Just("POST"),
+        Just("PUT"),
+        Just("DELETE"),
+        Just("PATCH"),
+        Just("OPTIONS")
+    ];
+    let body = prop_oneof![
+        Just(Vec::new()),
+        any::<Vec<u8>>(),
+        Just(br#"{"user_names":["cq04130007"]}"#.to_vec()),
+        Just(br#"{"user_ids":[null,1,{"a":[]}]}"#.to_vec()),
+        Just(br#"{"userId":"u-two-ous","organizationId":"o15589240839352"}"#.to_vec()),
+        "\\PC{0,40}".prop_map(String::into_bytes),
+    ];
+    let content_type = prop_oneof![
+        Just(None),
+        Just(Some("application/json")),
+        Just(Some("text/plain")),
+        Just(Some("application/x-www-form-urlencoded"))
+    ];
+    let auth = prop_oneof![Just(0u8), Just(1), Just(2), Just(3)];
+    let mut runner = TestRunner::new(Config {
+        cases: 400,
+        failure_persistence: None,
+        ..Config::default()
+    });
+    runner
+        .run(
+            &(method, path, body, content_type, auth),
+            |(method, path, body, ct, auth)| {
+                let status = rt.block_on(async {
+                    let mut req = m
+                        .http
+                        .request(
+                            reqwest::Method::from_bytes(method.as_bytes()).expect("method"),
+                            m.url(&path),
+                        )
+                        .body(body)
+                        .timeout(std::time::Duration::from_secs(5));
+                    if let Some(ct) = ct {
+                        req = req.header("content-type", ct);
+                    }
+                    req = match auth {
+                        1 => req
+                            .header("authorization", &bearer)
+                            .header("x-auth-token", &iam),
+                        2 => req
+                            .header("authorization", "Bearer !!!")
+                            .header("apim-accesstoken", "x")
+                            .header("apim-timestamp", "1")
+                            .header("apim-signature", "zz"),
+                        3 => req.header("authorization", "Basic Zm9vOmJhcg=="),
+                        _ => req,
+                    };
+                    req.send().await.map(|r| r.status().as_u16())
+                });
+                let status = status.map_err(|e| TestCaseError::fail(format!("no answer: {e}")))?;
+                prop_assert!(status < 500, "{method} {path} answered {status}");
+                Ok(())
+            },
+        )
+        .expect("no 5xx");
+}

@@ -238,3 +238,39 @@ fn destructive_cases_do_not_run_on_undesignated_fixtures() {
         "only the shape check of DAYU.3531 runs: {all}"
     );
 }
+
+#[test]
+fn embedded_run_with_failures_and_reports_leaks_no_secret() {
+    let dir =
+        std::env::temp_dir().join(format!("contract-harness-embedded-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("dir");
+    // A fault that fails credential cases, so failure texts with curl commands are written.
+    let output = Command::new(env!("CARGO_BIN_EXE_contract-harness"))
+        .args(["run", "--specs", "specs"])
+        .env("CONTRACT_MOCK_FAULT", "dataarts-expired-token-accepted")
+        .env("CONTRACT_REPORT_DIR", dir.join("reports"))
+        .env("CONTRACT_SNAPSHOT_DIR", dir.join("snapshots"))
+        .env("INSTA_UPDATE", "always")
+        .env_remove("CI")
+        .env_remove("CONTRACT_BASE_URL")
+        .env_remove("CONTRACT_TARGET")
+        .output()
+        .expect("run the binary");
+    let run = Run { output, dir };
+    let all = everything_written(&run);
+    assert_eq!(run.output.status.code(), Some(101), "{all}");
+    assert!(
+        all.contains("contract violation in dataarts::delete_workspace_users::auth::expired"),
+        "{all}"
+    );
+    assert!(all.contains("X-Auth-Token: [REDACTED]"), "{all}");
+    assert!(
+        std::fs::read_dir(run.dir.join("snapshots"))
+            .map(|d| d.count())
+            .unwrap_or(0)
+            > 20,
+        "snapshots were written"
+    );
+    assert_no_secret(&all);
+}
