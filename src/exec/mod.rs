@@ -4,11 +4,13 @@
 pub mod client;
 pub mod credentials;
 pub mod error;
+pub mod property;
 pub mod request;
 pub mod run;
 pub mod runtime;
 pub mod secrets;
 pub mod target;
+pub mod target_file;
 
 pub use error::HarnessError;
 pub use run::{Ctx, Exchange, Outcome, PropSettings, Verdict, run_case};

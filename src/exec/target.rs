@@ -5,12 +5,12 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
-use serde::Deserialize;
 use tokio::sync::OnceCell;
 
 use super::error::HarnessError;
 use super::runtime::runtime;
 use super::secrets;
+use super::target_file::TargetFile;
 use crate::mock::auth::Tokens;
 use crate::mock::{Fault, MockConfig, MockServer, Seed};
 
@@ -130,66 +130,6 @@ impl EmbeddedHub {
     }
 }
 
-/// A target file (YAML). It names environment variables, never secrets.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct TargetFile {
-    /// Target name.
-    #[serde(default = "staging")]
-    pub name: String,
-    /// Base URL for all services (`CONTRACT_BASE_URL` overrides).
-    #[serde(default)]
-    pub base_url: Option<String>,
-    /// Base URL per service.
-    #[serde(default)]
-    pub base_urls: BTreeMap<String, String>,
-    /// Token endpoints' base URL per service, where they are on another host.
-    #[serde(default)]
-    pub auth_urls: BTreeMap<String, String>,
-    /// Per-request timeout.
-    #[serde(default)]
-    pub timeout_seconds: Option<f64>,
-    /// Requests in flight at most.
-    #[serde(default)]
-    pub concurrency: Option<usize>,
-    /// Requests per second at most.
-    #[serde(default)]
-    pub rate_limit_per_second: Option<f64>,
-    /// Fixture values: service → fixture → values, or a list of value sets (a pool: each
-    /// destructive case consumes its own entry).
-    #[serde(default)]
-    pub fixtures: BTreeMap<String, BTreeMap<String, FixtureEntry>>,
-    /// Fixtures that destructive cases may consume: service → names.
-    #[serde(default)]
-    pub destructive_fixtures: BTreeMap<String, BTreeSet<String>>,
-    /// Credentials: service → role → value name → environment variable name.
-    #[serde(default)]
-    pub credentials: BTreeMap<String, BTreeMap<String, Values>>,
-}
-
-/// One value set, or a pool of them.
-#[derive(Debug, Deserialize)]
-#[serde(untagged)]
-pub enum FixtureEntry {
-    /// A single value set.
-    One(Values),
-    /// Several interchangeable value sets.
-    Pool(Vec<Values>),
-}
-
-impl FixtureEntry {
-    fn into_pool(self) -> Vec<Values> {
-        match self {
-            FixtureEntry::One(v) => vec![v],
-            FixtureEntry::Pool(p) => p,
-        }
-    }
-}
-
-fn staging() -> String {
-    "staging".to_string()
-}
-
 impl Target {
     /// The embedded mock with a seed (and possibly a fault).
     pub fn embedded(seed: Arc<Seed>, fault: Option<Fault>) -> Self {
@@ -234,31 +174,9 @@ impl Target {
         base_url: &str,
         env: &dyn Fn(&str) -> Option<String>,
     ) -> Result<Self, HarnessError> {
-        let tf: TargetFile = match file {
-            Some(p) => {
-                let text = std::fs::read_to_string(p).map_err(|e| HarnessError::TargetFile {
-                    path: p.display().to_string(),
-                    message: e.to_string(),
-                })?;
-                serde_saphyr::from_str_with_options(&text, crate::spec::yaml::options()).map_err(
-                    |e| HarnessError::TargetFile {
-                        path: p.display().to_string(),
-                        message: e.to_string(),
-                    },
-                )?
-            }
-            None => TargetFile {
-                name: staging(),
-                base_url: None,
-                base_urls: BTreeMap::new(),
-                auth_urls: BTreeMap::new(),
-                timeout_seconds: None,
-                concurrency: None,
-                rate_limit_per_second: None,
-                fixtures: BTreeMap::new(),
-                destructive_fixtures: BTreeMap::new(),
-                credentials: BTreeMap::new(),
-            },
+        let tf = match file {
+            Some(p) => TargetFile::read(p)?,
+            None => TargetFile::default(),
         };
         let mut credentials: BTreeMap<String, BTreeMap<String, Values>> = BTreeMap::new();
         let mut unavailable = BTreeMap::new();

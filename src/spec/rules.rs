@@ -8,6 +8,7 @@ use std::sync::Arc;
 use serde_json::Value;
 
 use super::diagnostic::{Anchor, Diagnostic, Severity, did_you_mean};
+use super::examples;
 use super::model::{
     Carrier, Compiled, Expect, Operation, Service, SpecSet, Trigger, code_text, template_names,
 };
@@ -57,11 +58,16 @@ pub fn check(set: &mut SpecSet) -> Found {
     found
 }
 
-fn err(file: &SourceFile, pointer: &str, rule: &'static str, msg: String) -> Diagnostic {
+pub(crate) fn err(file: &SourceFile, pointer: &str, rule: &'static str, msg: String) -> Diagnostic {
     Diagnostic::at(file, pointer, Anchor::Value, Severity::Error, rule, msg)
 }
 
-fn warn(file: &SourceFile, pointer: &str, rule: &'static str, msg: String) -> Diagnostic {
+pub(crate) fn warn(
+    file: &SourceFile,
+    pointer: &str,
+    rule: &'static str,
+    msg: String,
+) -> Diagnostic {
     Diagnostic::at(file, pointer, Anchor::Value, Severity::Warning, rule, msg)
 }
 
@@ -106,35 +112,6 @@ fn compile_operation(op: &mut Operation, file: &SourceFile, errors: &mut Vec<Dia
             let ptr = format!("/parameters/{}/schema", escape_token(name));
             compile(schema, file, &ptr, errors);
         }
-    }
-}
-
-/// Checks an instance against a compiled schema; one diagnostic per violation.
-fn example_against(
-    compiled: &Compiled,
-    instance: &Value,
-    file: &SourceFile,
-    pointer: &str,
-    what: &str,
-    out: &mut Vec<Diagnostic>,
-) {
-    let Some(v) = compiled.0.as_deref() else {
-        return;
-    };
-    for e in v.iter_errors(instance) {
-        let at = format!("{pointer}{}", e.instance_path().as_str());
-        out.push(
-            err(
-                file,
-                &at,
-                "example-schema",
-                format!("{what} does not match its schema: {e}"),
-            )
-            .expected(format!(
-                "a value valid at schema path {}",
-                e.schema_path().as_str()
-            )),
-        );
     }
 }
 
@@ -186,7 +163,7 @@ fn check_operation(op: &Operation, service: &Service, file: &SourceFile, found: 
     if let Some(b) = op.request.body.json()
         && let Some(ex) = &b.example
     {
-        example_against(
+        examples::against_schema(
             &b.compiled,
             ex,
             file,
@@ -198,7 +175,7 @@ fn check_operation(op: &Operation, service: &Service, file: &SourceFile, found: 
     if let Some(b) = op.success.body.json()
         && let Some(ex) = &b.example
     {
-        example_against(
+        examples::against_schema(
             &b.compiled,
             ex,
             file,
@@ -209,7 +186,7 @@ fn check_operation(op: &Operation, service: &Service, file: &SourceFile, found: 
     }
     for (i, ex) in op.error_examples.iter().enumerate() {
         let ptr = format!("/error_examples/{i}/body");
-        example_against(
+        examples::against_schema(
             &service.errors.compiled,
             &ex.body,
             file,
@@ -285,7 +262,7 @@ fn check_operation(op: &Operation, service: &Service, file: &SourceFile, found: 
         );
     }
     check_errors(op, service, file, &names, &values, errors);
-    check_examples_agree(op, service, file, warnings);
+    examples::agree_with_tables(op, service, file, warnings);
 }
 
 fn check_fixture(
@@ -431,64 +408,6 @@ fn check_errors(
                 }
             }
             Trigger::NotProvokable(_) => {}
-        }
-    }
-}
-
-/// Warnings where a page's examples disagree with its tables.
-fn check_examples_agree(
-    op: &Operation,
-    service: &Service,
-    file: &SourceFile,
-    warnings: &mut Vec<Diagnostic>,
-) {
-    let code_field = &service.errors.code_field;
-    let msg_field = &service.errors.message_field;
-    for (i, ex) in op.error_examples.iter().enumerate() {
-        let Some(code) = ex.body.get(code_field) else {
-            continue;
-        };
-        let ptr = format!("/error_examples/{i}/body/{}", escape_token(code_field));
-        let text = code_text(code);
-        let exact = op.errors.iter().find(|e| e.code == *code);
-        let trimmed = op.errors.iter().find(|e| e.code_text() == text.trim());
-        match (exact, trimmed) {
-            (Some(doc), _) => {
-                if let (Some(m), Some(documented)) =
-                    (ex.body.get(msg_field).and_then(Value::as_str), &doc.message)
-                    && m != documented
-                {
-                    warnings.push(warn(file, &format!("/error_examples/{i}/body/{}", escape_token(msg_field)), "example-table", format!("the example's message {m:?} differs from the table's {documented:?} for `{text}`")));
-                }
-                if let (Some(s), Some(documented)) = (ex.status, doc.status)
-                    && s != documented
-                {
-                    warnings.push(warn(file, &format!("/error_examples/{i}/status"), "example-table", format!("the example's status {s} differs from the table's {documented} for `{text}`")));
-                }
-            }
-            (None, Some(doc)) => warnings.push(
-                warn(
-                    file,
-                    &ptr,
-                    "example-table",
-                    format!(
-                        "the page's error example has code {text:?}, but its table says `{}`",
-                        doc.code_text()
-                    ),
-                )
-                .hint(
-                    "the example's code has surrounding white space; servers send the table's code",
-                )
-                .expected(format!("`{}`", doc.code_text())),
-            ),
-            (None, None) => warnings.push(warn(
-                file,
-                &ptr,
-                "example-table",
-                format!(
-                    "the page's error example has code {text:?}, which its table does not list"
-                ),
-            )),
         }
     }
 }

@@ -1,0 +1,136 @@
+//! The target file (YAML) of a live server: base URLs, pacing, fixture values and pools,
+//! the fixtures destructive cases may touch, and the environment variables that hold each
+//! credential. It names variables, never secrets.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+use serde::Deserialize;
+
+use super::error::HarnessError;
+use super::target::Values;
+
+/// A target file (YAML). It names environment variables, never secrets.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TargetFile {
+    /// Target name.
+    #[serde(default = "staging")]
+    pub name: String,
+    /// Base URL for all services (`CONTRACT_BASE_URL` overrides).
+    #[serde(default)]
+    pub base_url: Option<String>,
+    /// Base URL per service.
+    #[serde(default)]
+    pub base_urls: BTreeMap<String, String>,
+    /// Token endpoints' base URL per service, where they are on another host.
+    #[serde(default)]
+    pub auth_urls: BTreeMap<String, String>,
+    /// Per-request timeout.
+    #[serde(default)]
+    pub timeout_seconds: Option<f64>,
+    /// Requests in flight at most.
+    #[serde(default)]
+    pub concurrency: Option<usize>,
+    /// Requests per second at most.
+    #[serde(default)]
+    pub rate_limit_per_second: Option<f64>,
+    /// Fixture values: service → fixture → values, or a list of value sets (a pool: each
+    /// destructive case consumes its own entry).
+    #[serde(default)]
+    pub fixtures: BTreeMap<String, BTreeMap<String, FixtureEntry>>,
+    /// Fixtures that destructive cases may consume: service → names.
+    #[serde(default)]
+    pub destructive_fixtures: BTreeMap<String, BTreeSet<String>>,
+    /// Credentials: service → role → value name → environment variable name.
+    #[serde(default)]
+    pub credentials: BTreeMap<String, BTreeMap<String, Values>>,
+}
+
+/// One value set, or a pool of them.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+pub enum FixtureEntry {
+    /// A single value set.
+    One(Values),
+    /// Several interchangeable value sets.
+    Pool(Vec<Values>),
+}
+
+impl FixtureEntry {
+    /// The entries of the pool (one for a single value set).
+    pub fn into_pool(self) -> Vec<Values> {
+        match self {
+            FixtureEntry::One(v) => vec![v],
+            FixtureEntry::Pool(p) => p,
+        }
+    }
+}
+
+fn staging() -> String {
+    "staging".to_string()
+}
+
+impl Default for TargetFile {
+    fn default() -> Self {
+        Self {
+            name: staging(),
+            base_url: None,
+            base_urls: BTreeMap::new(),
+            auth_urls: BTreeMap::new(),
+            timeout_seconds: None,
+            concurrency: None,
+            rate_limit_per_second: None,
+            fixtures: BTreeMap::new(),
+            destructive_fixtures: BTreeMap::new(),
+            credentials: BTreeMap::new(),
+        }
+    }
+}
+
+impl TargetFile {
+    /// Reads and parses a target file.
+    ///
+    /// # Errors
+    /// [`HarnessError::TargetFile`] with the parser's position when it cannot be read or parsed.
+    pub fn read(path: &Path) -> Result<Self, HarnessError> {
+        let error = |message: String| HarnessError::TargetFile {
+            path: path.display().to_string(),
+            message,
+        };
+        let text = std::fs::read_to_string(path).map_err(|e| error(e.to_string()))?;
+        serde_saphyr::from_str_with_options(&text, crate::spec::yaml::options())
+            .map_err(|e| error(e.to_string()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn single_entries_and_pools_parse() {
+        let dir = std::env::temp_dir().join(format!("ch-target-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("dir");
+        let path = dir.join("t.yaml");
+        std::fs::write(
+            &path,
+            "name: s\nfixtures:\n  svc:\n    one: { a: x }\n    pool: [{ a: y }, { a: z }]\n",
+        )
+        .expect("write");
+        let tf = TargetFile::read(&path).expect("parses");
+        let svc = tf.fixtures.into_iter().next().expect("svc").1;
+        let sizes: Vec<usize> = svc.into_values().map(|e| e.into_pool().len()).collect();
+        assert_eq!(sizes, vec![1, 2]);
+    }
+
+    #[test]
+    fn unknown_keys_are_refused_with_a_position() {
+        let dir = std::env::temp_dir().join(format!("ch-target-bad-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("dir");
+        let path = dir.join("t.yaml");
+        std::fs::write(&path, "name: s\nbase_ulr: http://x\n").expect("write");
+        let e = TargetFile::read(&path).expect_err("typo").to_string();
+        assert!(e.contains("base_ulr") && e.contains("t.yaml"), "{e}");
+    }
+}
