@@ -10,10 +10,10 @@ use std::time::Instant;
 use libtest_mimic::{Arguments, Trial};
 
 use crate::exec::{Ctx, PropSettings, Target, Verdict, client, run_case};
-use crate::generate::{self, Case, Cred, Kind, Plan};
+use crate::generate::{self, Case, Cred, Kind, Plan, Property};
 use crate::report::snapshot::{assert_snapshot, snapshot_name, snapshot_value};
 use crate::report::{Record, Status, coverage, failure, junit, markdown};
-use crate::spec::{self, SpecSet};
+use crate::spec::{self, AuthScheme, SpecSet};
 
 /// Everything the trials share.
 pub struct Suite {
@@ -51,17 +51,37 @@ fn ignore_reason(case: &Case, specs: &SpecSet, target: &Target) -> Option<String
         Plan::Property { base, .. } => vec![base],
         Plan::Shape { .. } => vec![],
     };
+    let service = specs.services.get(&case.service);
     for call in &calls {
         if let Some(r) = target.fixture_refusal(&case.service, &call.fixture) {
             return Some(r);
         }
+        let declared = service.and_then(|s| s.fixtures.get(&call.fixture));
+        if let Some(missing) =
+            declared.and_then(|d| target.fixture_lacks(&case.service, &call.fixture, &d.values))
+        {
+            return Some(missing);
+        }
+        // EnOS's malformed and wrong signatures are made with the default token.
+        let enos = service.is_some_and(|s| s.auth.scheme == AuthScheme::EnosApim);
         let role = match &call.cred {
             Cred::Role(r) => Some(r.as_str()),
             Cred::Expired => Some("expired"),
+            Cred::Malformed | Cred::Wrong if enos => Some("default"),
             _ => None,
         };
         if let Some(r) = role.and_then(|role| target.role_refusal(&case.service, role)) {
             return Some(r);
+        }
+        let expired = target
+            .credentials
+            .get(&case.service)
+            .and_then(|r| r.get("expired"));
+        if call.cred == Cred::Expired && expired.is_some_and(|v| !v.contains_key("token")) {
+            return Some(format!(
+                "the `expired` credential of {} must be a ready (expired) `token`: a flow would fetch a fresh one",
+                case.service
+            ));
         }
     }
     let destructive = calls
@@ -75,9 +95,18 @@ fn ignore_reason(case: &Case, specs: &SpecSet, target: &Target) -> Option<String
 
 /// Whether a case consumes its fixture when the server is correct: the documented success,
 /// sequences and generated valid input delete or disable what they are given. Errors,
-/// credential and invalid-input cases leave it as it is (unless the server is broken).
+/// credential and (most) invalid-input cases leave it as it is, unless the server is broken.
 fn consumes(case: &Case) -> bool {
+    // The malformed-body property also sends valid bodies under a wrong Content-Type, which a
+    // lenient server would carry out.
     matches!(case.kind, Kind::Success | Kind::Stateful | Kind::Valid)
+        || matches!(
+            case.plan,
+            Plan::Property {
+                property: Property::MalformedBody,
+                ..
+            }
+        )
 }
 
 /// On a live target every destructive case that consumes its fixture gets an entry of the
@@ -130,13 +159,14 @@ impl Suite {
         snapshots: Option<PathBuf>,
     ) -> Self {
         let mut cases = generate::cases(&specs);
-        if !target.is_embedded() {
-            assign_pool_entries(&mut cases, &specs, &target);
-        }
         for c in &mut cases {
             if c.ignore.is_none() {
                 c.ignore = ignore_reason(c, &specs, &target);
             }
+        }
+        // Only cases that will run take pool entries.
+        if !target.is_embedded() {
+            assign_pool_entries(&mut cases, &specs, &target);
         }
         Self {
             specs: Arc::new(specs),

@@ -11,4 +11,5 @@ pub mod harness;
 pub mod mock;
 pub mod mutants;
 pub mod report;
+pub mod secrets;
 pub mod spec;

@@ -234,8 +234,15 @@ fn destructive_cases_do_not_run_on_undesignated_fixtures() {
         "{all}"
     );
     assert!(
-        all.contains("1 passed"),
+        all.contains("test result: ok. 1 passed;"),
         "only the shape check of DAYU.3531 runs: {all}"
+    );
+    assert!(
+        all.lines().any(
+            |l| l.contains("dataarts::delete_workspace_users::error::DAYU.3531")
+                && l.ends_with("ok")
+        ),
+        "{all}"
     );
 }
 

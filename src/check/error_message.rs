@@ -2,41 +2,50 @@
 
 use super::{At, Failure, Observed};
 
+/// The literal pieces of a template between its `{N}` placeholders (other braces are text).
+fn literal_pieces(template: &str) -> Vec<&str> {
+    let mut pieces = Vec::new();
+    let mut start = 0;
+    let mut i = 0;
+    let bytes = template.as_bytes();
+    while i < bytes.len() {
+        if bytes[i] == b'{' {
+            let digits = bytes[i + 1..]
+                .iter()
+                .take_while(|b| b.is_ascii_digit())
+                .count();
+            if digits > 0 && bytes.get(i + 1 + digits) == Some(&b'}') {
+                pieces.push(&template[start..i]);
+                i += digits + 2;
+                start = i;
+                continue;
+            }
+        }
+        i += 1;
+    }
+    pieces.push(&template[start..]);
+    pieces
+}
+
 /// Whether `text` matches `template`, where `{N}` matches any (possibly empty) text.
 pub fn matches_template(template: &str, text: &str) -> bool {
-    let mut parts = Vec::new();
-    let mut rest = template;
-    while let Some(start) = rest.find('{') {
-        match rest[start..].find('}') {
-            Some(len)
-                if rest[start + 1..start + len]
-                    .chars()
-                    .all(|c| c.is_ascii_digit())
-                    && len > 1 =>
-            {
-                parts.push(&rest[..start]);
-                rest = &rest[start + len + 1..];
-            }
-            _ => break,
-        }
-    }
-    if parts.is_empty() {
+    let pieces = literal_pieces(template);
+    if pieces.len() == 1 {
         return template == text;
     }
-    parts.push(rest);
-    let (first, last) = (parts[0], parts[parts.len() - 1]);
-    if !text.starts_with(first) || text.len() < first.len() + last.len() || !text.ends_with(last) {
+    let (first, last) = (pieces[0], pieces[pieces.len() - 1]);
+    if text.len() < first.len() + last.len() || !text.starts_with(first) || !text.ends_with(last) {
         return false;
     }
     let mut pos = first.len();
     let end = text.len() - last.len();
-    for mid in &parts[1..parts.len() - 1] {
+    for mid in &pieces[1..pieces.len() - 1] {
         match text[pos..end].find(mid) {
             Some(i) => pos += i + mid.len(),
             None => return false,
         }
     }
-    pos <= end
+    true
 }
 
 /// Fails unless the body's `field` matches the documented message.
@@ -86,6 +95,9 @@ mod tests {
         assert!(matches_template("应用ID不能为空", "应用ID不能为空"));
         assert!(!matches_template("应用ID不能为空", " 应用ID不能为空"));
         assert!(matches_template("a {x} b", "a {x} b"));
+        assert!(matches_template("{x} then {0}.", "{x} then anything."));
+        assert!(!matches_template("{x} then {0}.", "{y} then anything."));
+        assert!(matches_template("{0} and {1}", "a and b"));
     }
 
     proptest! {

@@ -47,9 +47,10 @@ impl Observed {
         self.json.as_ref().and_then(|j| j.get(name))
     }
 
-    /// The body as text, cut to `max` characters.
+    /// The body as text with every registered secret redacted, then cut to `max` characters
+    /// (redacting first, so that no part of a secret survives at the cut).
     pub fn body_text(&self, max: usize) -> String {
-        let text = String::from_utf8_lossy(&self.body);
+        let text = crate::secrets::redact(&String::from_utf8_lossy(&self.body));
         let n = text.chars().count();
         if n > max {
             format!(
@@ -58,7 +59,7 @@ impl Observed {
                 self.body.len()
             )
         } else {
-            text.into_owned()
+            text
         }
     }
 }

@@ -31,21 +31,30 @@ impl Client {
     /// When the TLS backend cannot be initialised.
     pub fn new(limits: &Limits) -> Result<Self, HarnessError> {
         let policy = Policy::custom(|attempt| {
-            let same_host = attempt.previous().first().is_some_and(|first| {
-                first.host_str() == attempt.url().host_str()
+            // Same scheme, host and port only: credentials never travel elsewhere, nor from
+            // https down to http.
+            let same_origin = attempt.previous().first().is_some_and(|first| {
+                first.scheme() == attempt.url().scheme()
+                    && first.host_str() == attempt.url().host_str()
                     && first.port_or_known_default() == attempt.url().port_or_known_default()
             });
-            if attempt.previous().len() > 5 || !same_host {
+            if attempt.previous().len() > 5 || !same_origin {
                 attempt.stop()
             } else {
                 attempt.follow()
             }
         });
-        let http = reqwest::Client::builder()
+        let builder = reqwest::Client::builder()
             .timeout(limits.timeout)
             .connect_timeout(limits.timeout)
-            .redirect(policy)
-            .no_proxy()
+            .redirect(policy);
+        // Loopback targets never go through a proxy; live ones honour HTTP(S)_PROXY.
+        let builder = if limits.env_proxy {
+            builder
+        } else {
+            builder.no_proxy()
+        };
+        let http = builder
             .pool_max_idle_per_host(64)
             .build()
             .map_err(|e| HarnessError::Transport(e.to_string()))?;
@@ -55,7 +64,7 @@ impl Client {
             interval: limits
                 .rate_per_second
                 .filter(|r| *r > 0.0)
-                .map(|r| Duration::from_secs_f64(1.0 / r)),
+                .and_then(|r| Duration::try_from_secs_f64(1.0 / r).ok()),
             next_slot: Mutex::new(Instant::now()),
         })
     }
@@ -94,7 +103,7 @@ impl Client {
             builder = builder.body(b.clone());
         }
         let resp = builder.send().await.map_err(|e| {
-            HarnessError::Transport(super::secrets::redact(&e.without_url().to_string()))
+            HarnessError::Transport(crate::secrets::redact(&e.without_url().to_string()))
         })?;
         let status = resp.status().as_u16();
         let headers = resp

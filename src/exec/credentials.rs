@@ -11,14 +11,14 @@ use tokio::sync::Mutex;
 use super::client::Client;
 use super::error::HarnessError;
 use super::request::Prepared;
-use super::secrets;
 use super::target::{Target, Values};
 use crate::generate::Cred;
 use crate::mock::auth::{enos_params_data, sha256_hex};
+use crate::secrets;
 use crate::spec::{AuthScheme, Service};
 
-/// A credential ready to put on requests.
-#[derive(Debug, Clone)]
+/// A credential ready to put on requests. Its `Debug` shows the kind only.
+#[derive(Clone)]
 pub enum Credential {
     /// `Authorization: Bearer`.
     Bearer(String),
@@ -113,7 +113,7 @@ pub async fn for_role(
         });
     }
     let base = target.auth_base(&service.name).await?;
-    let key = format!("{base}\0{}\0{role}", service.name);
+    let key = format!("{}\0{base}\0{}\0{role}", target.id, service.name);
     if let Some(c) = cached(&key) {
         return Ok(c);
     }
@@ -251,6 +251,16 @@ async fn obtain(
                 Duration::from_secs(ttl),
             ))
         }
+    }
+}
+
+impl std::fmt::Debug for Credential {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Credential::Bearer(_) => "Bearer([REDACTED])",
+            Credential::IamToken(_) => "IamToken([REDACTED])",
+            Credential::Enos { .. } => "Enos([REDACTED])",
+        })
     }
 }
 

@@ -12,6 +12,14 @@ pub enum HarnessError {
         /// What is wrong.
         message: String,
     },
+    /// A setting (environment variable or target file entry) has an unusable value.
+    #[error("{what} must be {expected}")]
+    Setting {
+        /// Which setting.
+        what: String,
+        /// What it must be.
+        expected: String,
+    },
     /// A credential's environment variable is not set.
     #[error("environment variable {var} (credential `{role}` of {service}) is not set")]
     MissingEnv {
@@ -29,6 +37,16 @@ pub enum HarnessError {
         service: String,
         /// Fixture.
         fixture: String,
+    },
+    /// A fixture of the target lacks a value a request needs.
+    #[error("fixture `{fixture}` of {service} on the target gives no value `{value}`")]
+    MissingValue {
+        /// Service.
+        service: String,
+        /// Fixture.
+        fixture: String,
+        /// Value name.
+        value: String,
     },
     /// A credential flow failed.
     #[error("obtaining a {service} token for `{role}` failed: {message}")]

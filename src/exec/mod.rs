@@ -8,7 +8,6 @@ pub mod property;
 pub mod request;
 pub mod run;
 pub mod runtime;
-pub mod secrets;
 pub mod target;
 pub mod target_file;
 

@@ -51,8 +51,19 @@ fn body_input(body: BodyOverride) -> Input {
     }
 }
 
+/// On a live target every generated id starts with `contract-harness-`, so that a generated
+/// request can never name a real object outside the designated fixtures.
+fn mark_live(live: bool, v: String) -> String {
+    if live {
+        format!("contract-harness-{v}")
+    } else {
+        v
+    }
+}
+
 fn setup(ctx: &Ctx<'_>, op: &Operation, property: &Property) -> Option<PropertySetup> {
     let body = op.request.body.json();
+    let live = !ctx.target.is_embedded();
     match property {
         Property::InvalidBody { field } => {
             let b = body?;
@@ -118,7 +129,7 @@ fn setup(ctx: &Ctx<'_>, op: &Operation, property: &Property) -> Option<PropertyS
             Some(PropertySetup {
                 strategy: unknown_value(known)
                     .prop_map(move |v| Input {
-                        values: [(name.clone(), v)].into(),
+                        values: [(name.clone(), mark_live(live, v))].into(),
                         body: None,
                     })
                     .boxed(),
@@ -135,7 +146,7 @@ fn setup(ctx: &Ctx<'_>, op: &Operation, property: &Property) -> Option<PropertyS
                             .iter()
                             .cloned()
                             .zip(vs)
-                            .filter_map(|(k, v)| v.map(|v| (k, v)))
+                            .filter_map(|(k, v)| v.map(|v| (k, mark_live(live, v))))
                             .collect::<std::collections::BTreeMap<_, _>>()
                     });
             let body_strategy = match body {
@@ -179,7 +190,11 @@ pub(crate) fn run_property(
         ..Config::default()
     };
     let mut runner = TestRunner::new_with_rng(config, case_rng(ctx.proptest.seed, &case.name));
+    // A harness error (no answer) before any violation ends the property as a harness error;
+    // one while shrinking a violation only means that simpler input is not shown to fail, so
+    // the violation found is still reported.
     let harness_error: Mutex<Option<String>> = Mutex::new(None);
+    let violation_seen = std::sync::atomic::AtomicBool::new(false);
     let call_for = |input: &Input| {
         let mut call = base_call.clone();
         call.values.extend(input.values.clone());
@@ -192,13 +207,17 @@ pub(crate) fn run_property(
         }
         match runtime().block_on(exchange(ctx, base, &call_for(&input), &setup.expect)) {
             Ok((_, failures)) if failures.is_empty() => Ok(()),
-            Ok((_, failures)) => Err(TestCaseError::fail(
-                failures
-                    .iter()
-                    .map(|f| f.rule)
-                    .collect::<Vec<_>>()
-                    .join(", "),
-            )),
+            Ok((_, failures)) => {
+                violation_seen.store(true, std::sync::atomic::Ordering::Relaxed);
+                Err(TestCaseError::fail(
+                    failures
+                        .iter()
+                        .map(|f| f.rule)
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                ))
+            }
+            Err(_) if violation_seen.load(std::sync::atomic::Ordering::Relaxed) => Ok(()),
             Err(e) => {
                 *harness_error
                     .lock()
@@ -207,10 +226,13 @@ pub(crate) fn run_property(
             }
         }
     });
-    if let Some(e) = harness_error
+    let harness_error = harness_error
         .into_inner()
-        .unwrap_or_else(std::sync::PoisonError::into_inner)
-    {
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    if let (Some(e), false) = (
+        harness_error,
+        violation_seen.load(std::sync::atomic::Ordering::Relaxed),
+    ) {
         return Outcome {
             verdict: Verdict::Error(e),
             exchanges: Vec::new(),

@@ -53,10 +53,14 @@ pub fn call_values(target: &Target, service: &str, call: &Call) -> Result<Values
             fixture: call.fixture.clone(),
         })?;
     let mut values = fixture.clone();
+    let missing = |value: &str| HarnessError::MissingValue {
+        service: service.to_string(),
+        fixture: call.fixture.clone(),
+        value: value.to_string(),
+    };
     for (to, from) in &call.bind {
-        if let Some(v) = fixture.get(from) {
-            values.insert(to.clone(), v.clone());
-        }
+        let v = fixture.get(from).ok_or_else(|| missing(from))?;
+        values.insert(to.clone(), v.clone());
     }
     for (k, v) in &call.values {
         values.insert(k.clone(), v.clone());
@@ -112,13 +116,17 @@ pub fn prepare(
         };
         path.push_str(&rest[..start]);
         let name = &rest[start + 1..start + len];
+        // An empty value only where a trigger sets it on purpose (APP.0006: app_id empty).
         let value = call
             .input
             .path
             .get(name)
             .or_else(|| values.get(name))
-            .map(String::as_str)
-            .unwrap_or("");
+            .ok_or_else(|| HarnessError::MissingValue {
+                service: op.service.clone(),
+                fixture: call.fixture.clone(),
+                value: name.to_string(),
+            })?;
         path.push_str(&percent_encoding::utf8_percent_encode(value, SEGMENT).to_string());
         rest = &rest[start + len + 1..];
     }
@@ -144,6 +152,13 @@ pub fn prepare(
         None => match (&op.success.case.body, op.request.body.json()) {
             (Some(template), Some(_)) => {
                 let mut body = fill(template, &values);
+                if let Some(p) = crate::spec::rules::placeholders(&body).into_iter().next() {
+                    return Err(HarnessError::MissingValue {
+                        service: op.service.clone(),
+                        fixture: call.fixture.clone(),
+                        value: p,
+                    });
+                }
                 if let Some(obj) = body.as_object_mut() {
                     for (k, v) in &call.input.body {
                         obj.insert(k.clone(), v.clone());

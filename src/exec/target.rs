@@ -9,10 +9,10 @@ use tokio::sync::OnceCell;
 
 use super::error::HarnessError;
 use super::runtime::runtime;
-use super::secrets;
 use super::target_file::TargetFile;
 use crate::mock::auth::Tokens;
 use crate::mock::{Fault, MockConfig, MockServer, Seed};
+use crate::secrets;
 
 /// Values by name.
 pub type Values = BTreeMap<String, String>;
@@ -26,6 +26,8 @@ pub struct Limits {
     pub concurrency: usize,
     /// Requests per second at most (`None`: unlimited).
     pub rate_per_second: Option<f64>,
+    /// Honour the environment's proxy settings (live targets).
+    pub env_proxy: bool,
 }
 
 impl Default for Limits {
@@ -34,13 +36,15 @@ impl Default for Limits {
             timeout: Duration::from_secs(10),
             concurrency: 16,
             rate_per_second: None,
+            env_proxy: false,
         }
     }
 }
 
-/// Where cases are sent.
-#[derive(Debug)]
+/// Where cases are sent. Its `Debug` names credential roles, never their values.
 pub struct Target {
+    /// Unique in the process (keys the token cache: two targets never share tokens).
+    pub id: u64,
     /// Name (snapshots go to `snapshots/<name>/`).
     pub name: String,
     /// Embedded or live.
@@ -56,6 +60,24 @@ pub struct Target {
     pub destructive: Option<BTreeMap<String, BTreeSet<String>>>,
     /// Pacing.
     pub limits: Limits,
+}
+
+impl std::fmt::Debug for Target {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let roles: BTreeMap<&String, Vec<&String>> = self
+            .credentials
+            .iter()
+            .map(|(s, r)| (s, r.keys().collect()))
+            .collect();
+        f.debug_struct("Target")
+            .field("name", &self.name)
+            .field("kind", &self.kind)
+            .field("fixtures", &self.fixtures)
+            .field("credential_roles", &roles)
+            .field("destructive", &self.destructive)
+            .field("limits", &self.limits)
+            .finish_non_exhaustive()
+    }
 }
 
 /// The two kinds of target.
@@ -76,12 +98,19 @@ pub enum TargetKind {
 
 /// Starts embedded mock instances that share one token store, so a token obtained once opens
 /// every fresh instance.
-#[derive(Debug)]
 pub struct EmbeddedHub {
     seed: Arc<Seed>,
     tokens: Arc<Tokens>,
     fault: Option<Fault>,
     auth_instance: OnceCell<(MockServer, String)>,
+}
+
+impl std::fmt::Debug for EmbeddedHub {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("EmbeddedHub")
+            .field("fault", &self.fault)
+            .finish_non_exhaustive()
+    }
 }
 
 impl EmbeddedHub {
@@ -143,6 +172,7 @@ impl Target {
             }
         }
         Self {
+            id: next_id(),
             name: "mock".into(),
             fixtures: seed
                 .fixtures
@@ -218,6 +248,7 @@ impl Target {
             base_url.to_string()
         };
         Ok(Self {
+            id: next_id(),
             name: tf.name,
             kind: TargetKind::Live {
                 base_urls: tf.base_urls,
@@ -233,11 +264,16 @@ impl Target {
             unavailable,
             destructive: Some(tf.destructive_fixtures),
             limits: Limits {
-                timeout: tf
-                    .timeout_seconds
-                    .map_or(defaults.timeout, Duration::from_secs_f64),
-                concurrency: tf.concurrency.unwrap_or(4),
-                rate_per_second: tf.rate_limit_per_second,
+                timeout: match tf.timeout_seconds {
+                    Some(t) => seconds(t, "timeout_seconds in the target file")?,
+                    None => defaults.timeout,
+                },
+                concurrency: tf.concurrency.unwrap_or(4).max(1),
+                rate_per_second: match tf.rate_limit_per_second {
+                    Some(r) => Some(rate(r, "rate_limit_per_second in the target file")?),
+                    None => None,
+                },
+                env_proxy: true,
             },
         })
     }
@@ -267,6 +303,29 @@ impl Target {
             .and_then(|f| f.get(fixture))
             .is_none_or(|p| p.is_empty())
             .then(|| format!("the target gives no values for fixture {service}/{fixture}"))
+    }
+
+    /// Why a fixture's entries lack some of the values its declaration lists, if so.
+    pub fn fixture_lacks(
+        &self,
+        service: &str,
+        fixture: &str,
+        declared: &[String],
+    ) -> Option<String> {
+        let pool = self.fixtures.get(service)?.get(fixture)?;
+        pool.iter().enumerate().find_map(|(i, entry)| {
+            let missing: Vec<&str> = declared
+                .iter()
+                .filter(|v| !entry.contains_key(*v))
+                .map(String::as_str)
+                .collect();
+            (!missing.is_empty()).then(|| {
+                format!(
+                    "entry {i} of fixture {service}/{fixture} on the target lacks {}",
+                    missing.join(", ")
+                )
+            })
+        })
     }
 
     /// Entries in a fixture's pool.
@@ -365,23 +424,20 @@ impl Target {
         } else {
             Target::live(file.as_deref(), &base, &|v| std::env::var(v).ok())?
         };
-        if let Some(t) = std::env::var("CONTRACT_TIMEOUT_SECONDS")
-            .ok()
-            .and_then(|v| v.parse::<f64>().ok())
-        {
-            target.limits.timeout = Duration::from_secs_f64(t);
+        if let Some(t) = number_var("CONTRACT_TIMEOUT_SECONDS")? {
+            target.limits.timeout = seconds(t, "CONTRACT_TIMEOUT_SECONDS")?;
         }
-        if let Some(c) = std::env::var("CONTRACT_CONCURRENCY")
-            .ok()
-            .and_then(|v| v.parse::<usize>().ok())
-        {
-            target.limits.concurrency = c.max(1);
+        if let Some(c) = number_var("CONTRACT_CONCURRENCY")? {
+            if c < 1.0 || c.fract() != 0.0 {
+                return Err(setting(
+                    "CONTRACT_CONCURRENCY",
+                    "a whole number of at least 1",
+                ));
+            }
+            target.limits.concurrency = c as usize;
         }
-        if let Some(r) = std::env::var("CONTRACT_RATE_LIMIT")
-            .ok()
-            .and_then(|v| v.parse::<f64>().ok())
-        {
-            target.limits.rate_per_second = Some(r);
+        if let Some(r) = number_var("CONTRACT_RATE_LIMIT")? {
+            target.limits.rate_per_second = Some(rate(r, "CONTRACT_RATE_LIMIT")?);
         }
         Ok(target)
     }
@@ -398,7 +454,77 @@ impl Target {
     }
 }
 
+fn next_id() -> u64 {
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+    NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+}
+
+fn setting(what: &str, expected: &str) -> HarnessError {
+    HarnessError::Setting {
+        what: what.to_string(),
+        expected: expected.to_string(),
+    }
+}
+
+/// An environment variable holding a number, if set.
+fn number_var(name: &str) -> Result<Option<f64>, HarnessError> {
+    match std::env::var(name) {
+        Ok(v) if !v.trim().is_empty() => v
+            .trim()
+            .parse::<f64>()
+            .map(Some)
+            .map_err(|_| setting(name, "a number")),
+        _ => Ok(None),
+    }
+}
+
+/// A positive, finite number of seconds.
+fn seconds(value: f64, what: &str) -> Result<Duration, HarnessError> {
+    Duration::try_from_secs_f64(value)
+        .ok()
+        .filter(|d| !d.is_zero() && value.is_finite())
+        .ok_or_else(|| setting(what, "a positive number of seconds"))
+}
+
+/// A request rate between 0.001 and 1,000,000 per second.
+fn rate(value: f64, what: &str) -> Result<f64, HarnessError> {
+    if value.is_finite() && (0.001..=1_000_000.0).contains(&value) {
+        Ok(value)
+    } else {
+        Err(setting(
+            what,
+            "requests per second between 0.001 and 1000000",
+        ))
+    }
+}
+
 /// Credential value names that hold secrets.
 pub fn is_secret_key(key: &str) -> bool {
     matches!(key, "client_secret" | "password" | "app_secret" | "token")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn settings_refuse_values_that_would_panic_or_stall() {
+        assert!(seconds(f64::NAN, "t").is_err());
+        assert!(seconds(-1.0, "t").is_err());
+        assert!(seconds(0.0, "t").is_err());
+        assert!(seconds(f64::INFINITY, "t").is_err());
+        assert_eq!(seconds(2.5, "t").ok(), Some(Duration::from_millis(2500)));
+        assert!(
+            rate(0.0, "r").is_err() && rate(1e-9, "r").is_err() && rate(f64::NAN, "r").is_err()
+        );
+        assert_eq!(rate(20.0, "r").ok(), Some(20.0));
+    }
+
+    #[test]
+    fn undesignated_fixtures_are_refused_on_live_targets() {
+        let t = Target::live(None, "http://127.0.0.1:1", &|_| None).expect("target");
+        assert!(t.destructive_refusal("oneaccess", &["org_leaf"]).is_some());
+        let e = Target::embedded(Arc::new(Seed::builtin()), None);
+        assert!(e.destructive_refusal("oneaccess", &["org_leaf"]).is_none());
+    }
 }

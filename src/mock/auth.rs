@@ -70,14 +70,21 @@ impl Refusal {
 }
 
 /// Issued tokens. Shared by every mock instance of a process, so that a token obtained once
-/// opens any fresh instance.
-#[derive(Debug)]
+/// opens any fresh instance. Its `Debug` shows counts, never tokens.
 pub struct Tokens {
     grants: Mutex<HashMap<String, Grant>>,
     counter: AtomicU64,
     salt: u64,
     /// EnOS encryptions already used (replays are refused with 1001).
     used_encryptions: Mutex<std::collections::HashSet<String>>,
+}
+
+impl std::fmt::Debug for Tokens {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Tokens")
+            .field("issued", &lock(&self.grants).len())
+            .finish_non_exhaustive()
+    }
 }
 
 impl Tokens {

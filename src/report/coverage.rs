@@ -6,7 +6,7 @@ use std::fmt::Write;
 
 use super::record::{Record, Status};
 use crate::generate::Kind;
-use crate::spec::SpecSet;
+use crate::spec::{SpecSet, Trigger};
 
 fn mark(status: Option<Status>) -> &'static str {
     match status {
@@ -78,30 +78,55 @@ pub fn table(specs: &SpecSet, records: &[Record]) -> String {
         for e in &op.errors {
             let code = e.code_text();
             let status = e.status.map_or_else(String::new, |st| format!("{st} "));
+            let shape = if matches!(e.trigger, Trigger::NotProvokable(_)) {
+                " (shape only)"
+            } else {
+                ""
+            };
             let _ = write!(
                 s,
-                ", {status}{code}: {}",
+                ", {status}{code}: {}{shape}",
                 mark(by_doc.get(&(op.id.as_str(), code.as_str())).copied())
             );
         }
         let _ = writeln!(s);
     }
+    let provokable: Vec<(&str, String)> = specs
+        .operations
+        .iter()
+        .flat_map(|o| {
+            o.errors
+                .iter()
+                .filter(|e| !matches!(e.trigger, Trigger::NotProvokable(_)))
+                .map(move |e| (o.id.as_str(), e.code_text()))
+        })
+        .collect();
     let total = specs
         .operations
         .iter()
         .map(|o| o.errors.len())
         .sum::<usize>();
+    let of_provokable = |r: &&Record| {
+        r.kind == Kind::Error
+            && r.documented
+                .as_ref()
+                .is_some_and(|d| provokable.contains(&(r.operation.as_str(), d.clone())))
+    };
     let exercised = records
         .iter()
-        .filter(|r| r.kind == Kind::Error && r.status != Status::Ignored)
+        .filter(of_provokable)
+        .filter(|r| r.status != Status::Ignored)
         .count();
     let passed = records
         .iter()
-        .filter(|r| r.kind == Kind::Error && r.status == Status::Passed)
+        .filter(of_provokable)
+        .filter(|r| r.status == Status::Passed)
         .count();
     let _ = writeln!(
         s,
-        "  documented error codes: {exercised} of {total} exercised, {passed} passed"
+        "  documented error codes: {total}; {} provokable by a client: {exercised} exercised, {passed} passed; {} shape-checked only",
+        provokable.len(),
+        total - provokable.len()
     );
     s
 }

@@ -1,7 +1,7 @@
 //! A request as a curl command a reader can paste, with secrets redacted.
 
 use crate::exec::request::Prepared;
-use crate::exec::secrets::{REDACTED, is_secret_header, redact};
+use crate::secrets::{REDACTED, is_secret_header, redact};
 
 /// Longest body shown in full.
 const MAX_BODY: usize = 2000;
@@ -31,7 +31,7 @@ pub fn curl(base: &str, req: &Prepared) -> String {
         out.push_str(&format!(" -H {}", quote(&format!("{k}: {shown}"))));
     }
     if let Some(body) = &req.body {
-        let text = String::from_utf8_lossy(body);
+        let text = redact(&String::from_utf8_lossy(body));
         let n = text.chars().count();
         let text = if n > MAX_BODY {
             format!(
@@ -40,7 +40,7 @@ pub fn curl(base: &str, req: &Prepared) -> String {
                 body.len()
             )
         } else {
-            text.into_owned()
+            text
         };
         out.push_str(&format!(" --data-binary {}", quote(&text)));
     }

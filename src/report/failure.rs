@@ -4,9 +4,9 @@
 use std::fmt::Write;
 
 use super::curl::curl;
-use crate::exec::secrets::redact;
 use crate::exec::{Exchange, Verdict};
 use crate::generate::Case;
+use crate::secrets::redact;
 
 /// Longest response body shown.
 const MAX_RESPONSE: usize = 1500;

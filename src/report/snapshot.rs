@@ -7,7 +7,7 @@ use std::path::Path;
 use serde_json::{Map, Value, json};
 
 use crate::exec::Exchange;
-use crate::exec::secrets::redact;
+use crate::secrets::redact;
 
 /// The snapshot value of a case's exchanges. `fixture_values` maps each fixture value to its
 /// name so that the same behaviour on another server gives the same snapshot.

@@ -351,6 +351,9 @@ pub struct SuccessCase {
     /// Body template.
     #[serde(default)]
     pub body: Option<Value>,
+    /// Top-level body fields the documented success must carry with these values.
+    #[serde(default)]
+    pub fields: serde_json::Map<String, Value>,
 }
 
 /// A documented error.
