@@ -14,23 +14,37 @@ fn lint_passes_the_shipped_specs_with_the_documented_warning() {
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(out.status.success(), "{stdout}");
     assert!(stdout.contains(r#"warning[example-table]: the page's error example has code " APP.0006", but its table says `APP.0006`"#), "{stdout}");
-    assert!(stdout.contains("5 operations, 17 documented errors; 0 errors, 1 warning"), "{stdout}");
+    assert!(
+        stdout.contains("5 operations, 17 documented errors; 0 errors, 1 warning"),
+        "{stdout}"
+    );
 }
 
 #[test]
 fn lint_fails_a_broken_spec_with_its_position() {
-    let out = bin().args(["lint", "tests/golden/specs/unknown_field"]).output().expect("run");
+    let out = bin()
+        .args(["lint", "tests/golden/specs/unknown_field"])
+        .output()
+        .expect("run");
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{stderr}");
-    assert!(stderr.contains("--> tests/golden/specs/unknown_field/svc/delete_thing.yaml:14:3"), "{stderr}");
+    assert!(
+        stderr.contains("--> tests/golden/specs/unknown_field/svc/delete_thing.yaml:14:3"),
+        "{stderr}"
+    );
 }
 
 #[test]
 fn openapi_writes_a_file() {
     let file = std::env::temp_dir().join(format!("ch-cli-openapi-{}.json", std::process::id()));
-    let out = bin().args(["openapi", "specs", "-o"]).arg(&file).output().expect("run");
+    let out = bin()
+        .args(["openapi", "specs", "-o"])
+        .arg(&file)
+        .output()
+        .expect("run");
     assert!(out.status.success());
-    let doc: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&file).expect("file")).expect("json");
+    let doc: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&file).expect("file")).expect("json");
     assert_eq!(doc["openapi"], "3.1.0");
     assert_eq!(doc["paths"].as_object().map(serde_json::Map::len), Some(5));
 }
@@ -44,18 +58,30 @@ fn list_faults_prints_one_line_per_fault() {
 
 #[test]
 fn run_list_names_every_case_without_starting_anything() {
-    let out = bin().args(["run", "--list"]).env_remove("CONTRACT_BASE_URL").output().expect("run");
+    let out = bin()
+        .args(["run", "--list"])
+        .env_remove("CONTRACT_BASE_URL")
+        .output()
+        .expect("run");
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(out.status.success());
-    assert!(stdout.contains("oneaccess::delete_organization::error::ORG.0020: test"), "{stdout}");
-    assert!(!stdout.contains("cases by kind"), "a listing runs nothing: {stdout}");
+    assert!(
+        stdout.contains("oneaccess::delete_organization::error::ORG.0020: test"),
+        "{stdout}"
+    );
+    assert!(
+        !stdout.contains("cases by kind"),
+        "a listing runs nothing: {stdout}"
+    );
 }
 
 /// The standalone mock: listens on the port it says, logs one line per request without
 /// secrets, and serves a replaced seed.
 #[test]
 fn standalone_mock_logs_requests_and_takes_a_seed() {
-    let seed = std::fs::read_to_string("mock/seed.yaml").expect("seed").replace("org-leaf", "org-from-custom-seed");
+    let seed = std::fs::read_to_string("mock/seed.yaml")
+        .expect("seed")
+        .replace("org-leaf", "org-from-custom-seed");
     let seed_file = std::env::temp_dir().join(format!("ch-cli-seed-{}.yaml", std::process::id()));
     std::fs::write(&seed_file, seed).expect("write seed");
     let mut child = bin()
@@ -68,9 +94,16 @@ fn standalone_mock_logs_requests_and_takes_a_seed() {
     let mut stderr = BufReader::new(child.stderr.take().expect("stderr"));
     let mut first = String::new();
     stderr.read_line(&mut first).expect("banner");
-    let url = first.split_whitespace().find(|w| w.starts_with("http://127.0.0.1:")).expect("url").to_string();
+    let url = first
+        .split_whitespace()
+        .find(|w| w.starts_with("http://127.0.0.1:"))
+        .expect("url")
+        .to_string();
 
-    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("rt");
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("rt");
     let status = rt.block_on(async {
         let http = reqwest::Client::builder().no_proxy().build().expect("client");
         let t: serde_json::Value = http
@@ -98,6 +131,12 @@ fn standalone_mock_logs_requests_and_takes_a_seed() {
     let _ = child.wait();
     assert_eq!(status.0, 204, "the seed given with --seed is served");
     assert!(log.contains("POST /api/v2/tenant/token 200"), "{log}");
-    assert!(log.contains("DELETE /api/v2/tenant/organizations/org-from-custom-seed 204"), "{log}");
-    assert!(!log.contains(&status.1) && !log.contains("mock-secret-all"), "the log holds no secret: {log}");
+    assert!(
+        log.contains("DELETE /api/v2/tenant/organizations/org-from-custom-seed 204"),
+        "{log}"
+    );
+    assert!(
+        !log.contains(&status.1) && !log.contains("mock-secret-all"),
+        "the log holds no secret: {log}"
+    );
 }

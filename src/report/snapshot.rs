@@ -135,8 +135,8 @@ pub fn assert_snapshot(
             .or_else(|| p.downcast_ref::<&str>().map(|s| (*s).to_string()))
             .unwrap_or_default();
         format!(
-            "snapshot {name} does not match the recorded behaviour ({msg}); review with `cargo insta review --snapshot-dir {}` or accept with INSTA_UPDATE=always outside CI",
-            dir.display()
+            "snapshot {} does not match the recorded behaviour ({msg}); the new one is beside it as .snap.new (outside CI): review with `cargo insta review` from the repository, or accept all with INSTA_UPDATE=always",
+            dir.join(format!("{name}.snap")).display()
         )
     })
 }
