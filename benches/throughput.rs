@@ -305,11 +305,72 @@ async fn futures_join(tasks: Vec<impl std::future::Future<Output = ()>>) {
     .await;
 }
 
+/// The standalone binary: time from spawn until it answers, and its resident memory idle
+/// and after a load.
+fn standalone(dir: &Path) {
+    use std::io::{BufRead, BufReader};
+    let start = Instant::now();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_contract-harness"))
+        .args(["mock", "--port", "0", "--quiet"])
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn the mock");
+    let mut banner = String::new();
+    let stderr = child.stderr.take().expect("stderr");
+    BufReader::new(stderr)
+        .read_line(&mut banner)
+        .expect("banner");
+    let url = banner
+        .split_whitespace()
+        .find(|w| w.starts_with("http://"))
+        .expect("url")
+        .to_string();
+    let ready = runtime().block_on(async {
+        let http = reqwest::Client::builder()
+            .no_proxy()
+            .build()
+            .expect("client");
+        loop {
+            if http.get(format!("{url}/nowhere")).send().await.is_ok() {
+                break start.elapsed();
+            }
+        }
+    });
+    let rss = |pid: u32| {
+        std::fs::read_to_string(format!("/proc/{pid}/status"))
+            .ok()
+            .and_then(|s| {
+                s.lines()
+                    .find(|l| l.starts_with("VmRSS:"))
+                    .and_then(|l| l.split_whitespace().nth(1)?.parse::<u64>().ok())
+            })
+            .unwrap_or(0)
+    };
+    let idle = rss(child.id());
+    let script = dir.join("standalone.lua");
+    std::fs::write(
+        &script,
+        "wrk.method = \"DELETE\"\nwrk.path = \"/api/v2/tenant/organizations/x\"\n",
+    )
+    .expect("script");
+    let loaded = wrk(&url, &script, 3).map(|_| rss(child.id()));
+    println!(
+        "standalone mock: answers {:.1} ms after spawn; {idle} KiB resident idle{}",
+        ready.as_secs_f64() * 1000.0,
+        loaded.map_or_else(String::new, |kib| format!(
+            ", {kib} KiB after 3 s of wrk -c64"
+        ))
+    );
+    let _ = child.kill();
+    let _ = child.wait();
+}
+
 fn main() {
     // `cargo bench` passes `--bench`; any other argument filters nothing here.
     let dir = std::env::temp_dir().join(format!("contract-harness-bench-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("dir");
     startup();
+    standalone(&dir);
     load(&dir);
     suite();
     runner_rate(&dir);
