@@ -46,6 +46,7 @@ faults! {
     DeleteOrgIgnoresChildren = "delete-org-ignores-children": "state rule ignored", "an organization with sub-organizations is deleted instead of ORG.0020";
     DeleteOrgNotPersisted = "delete-org-not-persisted": "change not persisted", "delete organization answers 204 but keeps the organization";
     DeleteOrgGroupsCode = "delete-org-groups-code": "wrong error code", "an organization with user groups answers ORG.0022 instead of ORG.0021";
+    DeleteOrgHalfDone = "delete-org-error-half-done": "state changed on error", "ORG.0021 comes back but the organization with user groups is deleted anyway";
     DeleteOrgNotFound404 = "delete-org-not-found-404": "wrong error status", "an unknown organization answers 404 instead of the documented 400";
     DeleteOrgOrgPermissionSkipped = "delete-org-permission-skipped": "auth check skipped", "delete organization accepts a token without org_all";
     DeleteOrgRequiresAll = "delete-org-requires-all": "permission check wrong", "delete organization refuses a token granted org_all (demands all)";
