@@ -1,6 +1,8 @@
 //! The command line as a user meets it: exit statuses and output of `lint`, `openapi`,
 //! `mock` (standalone, with its request log and `--seed`), `run --list`.
 
+mod support;
+
 use std::io::{BufRead, BufReader, Read};
 use std::process::{Command, Stdio};
 
@@ -105,24 +107,20 @@ fn standalone_mock_logs_requests_and_takes_a_seed() {
         .build()
         .expect("rt");
     let status = rt.block_on(async {
-        let http = reqwest::Client::builder().no_proxy().build().expect("client");
-        let t: serde_json::Value = http
-            .post(format!("{url}/api/v2/tenant/token"))
-            .header("content-type", "application/x-www-form-urlencoded")
-            .body("grant_type=client_credentials&client_id=ch-all&client_secret=mock-secret-all-7f3a9c")
-            .send()
-            .await
-            .expect("token")
-            .json()
-            .await
-            .expect("json");
-        let token = t["access_token"].as_str().expect("token").to_string();
+        let http = reqwest::Client::builder()
+            .no_proxy()
+            .build()
+            .expect("client");
+        let bearer = support::creds(&http, &url).await.bearer;
         let r = http
-            .delete(format!("{url}/api/v2/tenant/organizations/org-from-custom-seed"))
-            .header("authorization", format!("Bearer {token}"))
+            .delete(format!(
+                "{url}/api/v2/tenant/organizations/org-from-custom-seed"
+            ))
+            .header("authorization", &bearer)
             .send()
             .await
             .expect("delete");
+        let token = bearer.trim_start_matches("Bearer ").to_string();
         (r.status().as_u16(), token)
     });
     let _ = child.kill();

@@ -5,10 +5,13 @@
 use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+mod support;
+
 use contract_harness::mock::auth::{enos_params_data, lock, sha256_hex};
 use contract_harness::mock::seed::EnosUser;
 use contract_harness::mock::{MockConfig, MockServer, Seed};
-use serde_json::{Value, json};
+use serde_json::json;
+use support::{Creds, creds};
 
 const CONNECTIONS: usize = 32;
 const PER_CONNECTION: usize = 60;
@@ -37,61 +40,6 @@ impl Lcg {
             .wrapping_mul(6_364_136_223_846_793_005)
             .wrapping_add(1_442_695_040_888_963_407);
         self.0 >> 33
-    }
-}
-
-struct Creds {
-    bearer: String,
-    iam: String,
-    enos: String,
-}
-
-async fn creds(http: &reqwest::Client, base: &str) -> Creds {
-    let t: Value = http
-        .post(format!("{base}/api/v2/tenant/token"))
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body("grant_type=client_credentials&client_id=ch-all&client_secret=mock-secret-all-7f3a9c")
-        .send()
-        .await
-        .expect("token")
-        .json()
-        .await
-        .expect("json");
-    let iam = http
-        .post(format!("{base}/v3/auth/tokens"))
-        .json(&json!({"auth": {"identity": {"methods": ["password"], "password": {"user": {"name": "ch-iam-user", "password": "mock-iam-password-88d1", "domain": {"name": "ch-domain"}}}}}}))
-        .send()
-        .await
-        .expect("iam");
-    let iam = iam.headers()["x-subject-token"]
-        .to_str()
-        .expect("token")
-        .to_string();
-    let ts = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .expect("clock")
-        .as_millis();
-    let enc = sha256_hex(&[
-        b"ch-enos-app",
-        ts.to_string().as_bytes(),
-        b"mock-enos-secret-2b71f0",
-    ]);
-    let e: Value = http
-        .post(format!("{base}/apim-token-service/v2.0/token/get"))
-        .json(&json!({"appKey": "ch-enos-app", "encryption": enc, "timestamp": ts}))
-        .send()
-        .await
-        .expect("enos")
-        .json()
-        .await
-        .expect("json");
-    Creds {
-        bearer: format!("Bearer {}", t["access_token"].as_str().expect("token")),
-        iam,
-        enos: e["data"]["accessToken"]
-            .as_str()
-            .expect("token")
-            .to_string(),
     }
 }
 
