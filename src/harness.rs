@@ -390,7 +390,7 @@ fn summarize(suite: &Suite) {
             .and_then(|()| {
                 std::fs::write(
                     dir.join("contract-summary.md"),
-                    markdown::markdown(&suite.target.name, &records),
+                    markdown::markdown(&suite.target.name, &records, &suite.specs),
                 )
             });
         match written {

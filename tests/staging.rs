@@ -144,6 +144,7 @@ fn run_against(fault: Option<Fault>, designate: bool, tag: &str) -> Run {
         .env("CONTRACT_REPORT_DIR", dir.join("reports"))
         .env("CONTRACT_SNAPSHOT_DIR", dir.join("snapshots"))
         .env("INSTA_UPDATE", "always")
+        .env("NO_PROXY", "127.0.0.1,localhost")
         .env_remove("CI")
         .env_remove("CONTRACT_MOCK_FAULT");
     for (k, v) in ENV {

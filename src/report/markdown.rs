@@ -2,11 +2,12 @@
 
 use std::fmt::Write;
 
-use super::coverage::kinds_line;
+use super::coverage::{kinds_line, table};
 use super::record::{Record, Status};
+use crate::spec::SpecSet;
 
 /// The summary: totals, kinds, and each failure in a collapsible block.
-pub fn markdown(target: &str, records: &[Record]) -> String {
+pub fn markdown(target: &str, records: &[Record], specs: &SpecSet) -> String {
     let count = |st| records.iter().filter(|r| r.status == st).count();
     let (passed, failed, errors, ignored) = (
         count(Status::Passed),
@@ -22,6 +23,7 @@ pub fn markdown(target: &str, records: &[Record]) -> String {
         "{passed} passed, {failed} failed, {errors} harness errors, {ignored} ignored\n"
     );
     let _ = writeln!(s, "{}\n", kinds_line(records));
+    let _ = writeln!(s, "```text\n{}```\n", table(specs, records));
     for r in records
         .iter()
         .filter(|r| matches!(r.status, Status::Failed | Status::Error))
