@@ -299,33 +299,26 @@ async fn delete_organization_success_and_every_documented_error() {
     assert_eq!((s, b), (204, Value::Null));
     let (s, b) = m.delete_org(&auth, "org-leaf").await;
     assert_eq!(err(s, &b), (400, "ORG.0001", "Organization does not exist"));
-    let (s, b) = m.delete_org(&auth, "org-parent").await;
-    assert_eq!(
-        err(s, &b),
+    for (org, code, message) in [
         (
-            400,
+            "org-parent",
             "ORG.0020",
-            "The existing sub-organization under the current organization cannot be deleted"
-        )
-    );
-    let (s, b) = m.delete_org(&auth, "org-groups").await;
-    assert_eq!(
-        err(s, &b),
+            "The existing sub-organization under the current organization cannot be deleted",
+        ),
         (
-            400,
+            "org-groups",
             "ORG.0021",
-            "User groups that exist in the current organization cannot be deleted"
-        )
-    );
-    let (s, b) = m.delete_org(&auth, "org-users").await;
-    assert_eq!(
-        err(s, &b),
+            "User groups that exist in the current organization cannot be deleted",
+        ),
         (
-            400,
+            "org-users",
             "ORG.0022",
-            "Users in the current organization cannot be deleted"
-        )
-    );
+            "Users in the current organization cannot be deleted",
+        ),
+    ] {
+        let (s, b) = m.delete_org(&auth, org).await;
+        assert_eq!(err(s, &b), (400, code, message), "{org}");
+    }
 }
 
 #[tokio::test]
