@@ -154,12 +154,17 @@ fn wrk(base: &str, script: &Path, seconds: u32) -> Option<f64> {
     Some(rps)
 }
 
-fn load(dir: &Path) {
-    let target = Target::embedded(Arc::new(Seed::builtin()), None);
-    let server = target
+/// An instance of the target's own hub, so that tokens obtained through it open it.
+fn instance(target: &Target) -> MockServer {
+    target
         .case_instance()
         .expect("mock")
-        .expect("embedded instance");
+        .expect("embedded instance")
+}
+
+fn load(dir: &Path) {
+    let target = Target::embedded(Arc::new(Seed::builtin()), None);
+    let server = instance(&target);
     let base = server.base_url();
     let t = tokens(&target);
     let script = dir.join("mixed.lua");
@@ -195,11 +200,7 @@ fn suite() {
 fn runner_rate(dir: &Path) {
     let loaded = spec::load(Path::new("specs")).expect("specs");
     let target = Target::embedded(Arc::new(Seed::builtin()), None);
-    // An instance of the target's own hub, so that the runner's tokens open it.
-    let server = target
-        .case_instance()
-        .expect("mock")
-        .expect("embedded instance");
+    let server = instance(&target);
     let base = server.base_url();
     // A client of its own, allowing as many requests in flight as the loop makes (the shared
     // client's default limit is 16).

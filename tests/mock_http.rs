@@ -421,40 +421,16 @@ async fn enos_token_flow_signature_and_every_documented_error() {
         (s, b),
         (200, json!({"code": 0, "message": "OK", "data": true}))
     );
-    assert_eq!(
-        m.enos_remove(&token, secret, &body("u-single-ou", "o15589240839351"))
-            .await
-            .1["code"],
-        31404
-    );
-    assert_eq!(
-        m.enos_remove(&token, secret, &body("", "o15589240839351"))
-            .await
-            .1["code"],
-        31400
-    );
-    assert_eq!(
-        m.enos_remove(
-            &token,
-            secret,
-            &json!({"organizationId": "o15589240839351"})
-        )
-        .await
-        .1["code"],
-        31400
-    );
-    assert_eq!(
-        m.enos_remove(&token, secret, &body("u-locked-ou", "o15589240839359"))
-            .await
-            .1["code"],
-        31403
-    );
-    assert_eq!(
-        m.enos_remove(&token, secret, &body("u-two-ous", "nope"))
-            .await
-            .1["code"],
-        31404
-    );
+    for (request, code) in [
+        (body("u-single-ou", "o15589240839351"), 31404), // removed from its only OU: gone
+        (body("", "o15589240839351"), 31400),
+        (json!({"organizationId": "o15589240839351"}), 31400),
+        (body("u-locked-ou", "o15589240839359"), 31403),
+        (body("u-two-ous", "nope"), 31404),
+    ] {
+        let (_, b) = m.enos_remove(&token, secret, &request).await;
+        assert_eq!(b["code"], code, "{request}");
+    }
     // Refusals: wrong signature, expired token, missing headers.
     assert_eq!(
         m.enos_remove(

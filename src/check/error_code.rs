@@ -3,7 +3,6 @@
 use serde_json::Value;
 
 use super::{At, Failure, Observed};
-use crate::spec::code_text;
 
 /// Fails unless the body's `field` equals `expected` (same JSON type and value).
 pub fn error_code(
@@ -24,9 +23,4 @@ pub fn error_code(
             ),
         )
     })
-}
-
-/// The code in a body, as text.
-pub fn code_of(obs: &Observed, field: &str) -> Option<String> {
-    obs.field(field).map(code_text)
 }

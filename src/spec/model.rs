@@ -1,7 +1,6 @@
 //! The typed spec model: services, operations, documented errors and their triggers.
 
 use std::collections::BTreeMap;
-use std::path::PathBuf;
 use std::sync::Arc;
 
 use serde::Deserialize;
@@ -202,14 +201,6 @@ impl Operation {
             }
             None => format!("<{}>{pointer}", self.id),
         }
-    }
-
-    /// The spec file path.
-    pub fn path_buf(&self) -> PathBuf {
-        self.file
-            .as_ref()
-            .map(|f| f.path.clone())
-            .unwrap_or_default()
     }
 
     /// Names of the path parameters, in template order.
