@@ -11,8 +11,11 @@ use libtest_mimic::{Arguments, Trial};
 
 use crate::exec::{Ctx, PropSettings, Target, Verdict, client, run_case};
 use crate::generate::{self, Case, Cred, Kind, Plan, Property};
-use crate::report::snapshot::{assert_snapshot, snapshot_name, snapshot_value};
+use crate::report::reproduce::{Invocation, Reproduce};
+use crate::report::snapshot::{snapshot_name, snapshot_value};
+use crate::report::snapshot_file::{self, SnapshotMode, SnapshotOutcome};
 use crate::report::{Record, Status, coverage, failure, junit, markdown};
+use crate::secrets::redact;
 use crate::spec::{self, AuthScheme, SpecSet};
 
 /// Everything the trials share.
@@ -27,6 +30,10 @@ pub struct Suite {
     pub proptest: PropSettings,
     /// Snapshot directory (`None`: snapshots off).
     pub snapshots: Option<PathBuf>,
+    /// Whether snapshots are recorded, checked or updated.
+    pub snapshot_mode: SnapshotMode,
+    /// How a failed case is rerun alone.
+    pub reproduce: Reproduce,
     /// Records of finished cases.
     pub records: Mutex<Vec<Record>>,
 }
@@ -174,6 +181,8 @@ impl Suite {
             cases,
             proptest,
             snapshots,
+            snapshot_mode: SnapshotMode::from_env(),
+            reproduce: Reproduce::from_env(Invocation::CargoTest, Path::new("specs")),
             records: Mutex::new(Vec::new()),
         }
     }
@@ -209,24 +218,48 @@ impl Suite {
             proptest: self.proptest,
         };
         let outcome = run_case(&ctx, case);
-        let mut message = failure::render(case, &outcome.verdict);
+        let mut message = failure::render(case, &outcome.verdict, &self.reproduce);
         let mut status = match outcome.verdict {
             Verdict::Passed => Status::Passed,
             Verdict::Failed { .. } => Status::Failed,
             Verdict::Error(_) => Status::Error,
         };
+        let mut recorded = None;
         let snapshot_wanted = matches!(
             case.plan,
             Plan::Single { snapshot: true, .. } | Plan::Sequence { .. }
         );
         if let (Status::Passed, Some(dir), true) = (status, &self.snapshots, snapshot_wanted) {
             let value = snapshot_value(&outcome.exchanges, &self.fixture_names(&case.service));
-            if let Err(e) = assert_snapshot(dir, &snapshot_name(&case.name), &case.about, &value) {
-                status = Status::Failed;
-                message = Some(format!("behaviour change in {}\n  {e}", case.name));
+            let name = snapshot_name(&case.name);
+            match snapshot_file::compare(dir, &name, &case.about, &value, self.snapshot_mode) {
+                Ok(SnapshotOutcome::Matched) => {}
+                Ok(o @ (SnapshotOutcome::Recorded { .. } | SnapshotOutcome::Updated { .. })) => {
+                    recorded = Some(o);
+                }
+                Ok(o @ SnapshotOutcome::Missing { .. }) => {
+                    status = Status::Error;
+                    message = Some(o.to_string());
+                }
+                Ok(o @ SnapshotOutcome::Changed { .. }) => {
+                    status = Status::Failed;
+                    message = Some(redact(&format!(
+                        "behaviour change in {}\n  checks: {}\n  {o}  reproduce: {}",
+                        case.name,
+                        case.about,
+                        self.reproduce.line(&case.name, None)
+                    )));
+                }
+                Err(e) => {
+                    status = Status::Error;
+                    message = Some(format!(
+                        "harness error (not a verdict on the server) in {}\n  {e}",
+                        case.name
+                    ));
+                }
             }
         }
-        self.record(case, status, message.clone(), start.elapsed());
+        self.record(case, status, message.clone(), recorded, start.elapsed());
         match message {
             None => Ok(()),
             Some(m) => Err(m),
@@ -238,6 +271,7 @@ impl Suite {
         case: &Case,
         status: Status,
         message: Option<String>,
+        snapshot: Option<SnapshotOutcome>,
         duration: std::time::Duration,
     ) {
         let r = Record {
@@ -248,6 +282,7 @@ impl Suite {
             documented: documented(case),
             status,
             message,
+            snapshot,
             duration,
         };
         self.records
@@ -289,12 +324,13 @@ impl Suite {
         }
         for c in &self.cases {
             if let Some(r) = &c.ignore
-                && args.filter.as_deref().is_none_or(|f| c.name.contains(f))
+                && selected(args, &c.name)
             {
                 self.record(
                     c,
                     Status::Ignored,
                     Some(r.clone()),
+                    None,
                     std::time::Duration::ZERO,
                 );
             }
@@ -302,8 +338,21 @@ impl Suite {
     }
 }
 
-/// Loads specs, builds the suite for the environment's target and runs it with libtest-mimic.
-pub fn main(args: Arguments, specs_dir: &Path) -> ExitCode {
+/// Whether libtest-mimic's filter, `--exact` and `--skip` select `name`.
+fn selected(args: &Arguments, name: &str) -> bool {
+    let matches = |pattern: &str| {
+        if args.exact {
+            name == pattern
+        } else {
+            name.contains(pattern)
+        }
+    };
+    args.filter.as_deref().is_none_or(matches) && !args.skip.iter().any(|s| matches(s))
+}
+
+/// Loads specs, builds the suite for the environment's target and runs it with libtest-mimic;
+/// `invocation` says how the user started it, for the reproduce lines.
+pub fn main(args: Arguments, specs_dir: &Path, invocation: Invocation) -> ExitCode {
     let loaded = match spec::load(specs_dir) {
         Ok(l) => l,
         Err(e) => {
@@ -322,17 +371,15 @@ pub fn main(args: Arguments, specs_dir: &Path) -> ExitCode {
         }
     };
     let snapshots = snapshot_dir(&target);
-    let suite = Arc::new(Suite::new(
-        loaded.specs,
-        target,
-        PropSettings::from_env(),
-        snapshots,
-    ));
+    let mut suite = Suite::new(loaded.specs, target, PropSettings::from_env(), snapshots);
+    suite.reproduce = Reproduce::from_env(invocation, specs_dir);
+    let suite = Arc::new(suite);
     let listing = args.list;
     let trials = suite.trials();
     let ignored: Vec<(String, String)> = suite
         .cases
         .iter()
+        .filter(|c| selected(&args, &c.name))
         .filter_map(|c| c.ignore.clone().map(|r| (c.name.clone(), r)))
         .collect();
     if !listing && !ignored.is_empty() && !args.ignored {
@@ -383,6 +430,7 @@ fn summarize(suite: &Suite) {
         println!("{}", coverage::kinds_line(&records));
         print!("{}", coverage::table(&suite.specs, &records));
     }
+    print!("{}", snapshot_file::summary(&records, suite.snapshots.as_deref()));
     if let Some(dir) = std::env::var_os("CONTRACT_REPORT_DIR") {
         let dir = PathBuf::from(dir);
         let written = std::fs::create_dir_all(&dir)

@@ -6,6 +6,8 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 use contract_harness::spec;
 
+mod review;
+
 #[derive(Parser)]
 #[command(
     name = "contract-harness",
@@ -21,9 +23,9 @@ struct Cli {
 enum Command {
     /// Validate specs: format, rules, examples; report disagreements as warnings.
     Lint {
-        /// Spec directory.
+        /// Spec directories or files (a file is checked together with its service.yaml).
         #[arg(default_value = "specs")]
-        path: PathBuf,
+        paths: Vec<PathBuf>,
     },
     /// Export the specs as one OpenAPI 3.1 document.
     Openapi {
@@ -61,6 +63,18 @@ enum Command {
         #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
         libtest: Vec<String>,
     },
+    /// Review proposed snapshots (`.snap.new`): show each diff, then accept or reject.
+    Review {
+        /// Snapshot directory.
+        #[arg(default_value = "snapshots")]
+        dir: PathBuf,
+        /// Accept every proposal without asking.
+        #[arg(long, conflicts_with = "reject")]
+        accept: bool,
+        /// Reject every proposal without asking.
+        #[arg(long)]
+        reject: bool,
+    },
     /// Run the suite once per fault of the mock's catalogue and show which cases catch each.
     Mutants {
         /// Spec directory.
@@ -78,7 +92,18 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Command::Lint { path } => lint(&path),
+        Command::Lint { paths } => paths.iter().fold(ExitCode::SUCCESS, |code, p| {
+            if lint(p) == ExitCode::SUCCESS {
+                code
+            } else {
+                ExitCode::FAILURE
+            }
+        }),
+        Command::Review {
+            dir,
+            accept,
+            reject,
+        } => review::review(&dir, accept, reject),
         Command::Openapi { path, output } => openapi(&path, output.as_deref()),
         Command::Mock {
             port,
@@ -91,7 +116,11 @@ fn main() -> ExitCode {
             let args = libtest_mimic::Arguments::from_iter(
                 std::iter::once("contract-harness run".to_string()).chain(libtest),
             );
-            contract_harness::harness::main(args, &specs)
+            contract_harness::harness::main(
+                args,
+                &specs,
+                contract_harness::report::reproduce::Invocation::Binary,
+            )
         }
         Command::Mutants {
             specs,
@@ -101,27 +130,93 @@ fn main() -> ExitCode {
     }
 }
 
+/// Lints a spec directory, or one spec file together with its service (the `service.yaml`
+/// beside it): then only that file's and the service's diagnostics are reported.
 fn lint(path: &std::path::Path) -> ExitCode {
-    match spec::load(path) {
+    let (root, only) = if path.is_file() {
+        let dir = path.parent().unwrap_or(std::path::Path::new("."));
+        if !dir.join("service.yaml").is_file() {
+            eprintln!(
+                "error: {} is checked with its service, but {} has no service.yaml",
+                path.display(),
+                dir.display()
+            );
+            return ExitCode::FAILURE;
+        }
+        let dir = if dir.as_os_str().is_empty() {
+            std::path::Path::new(".")
+        } else {
+            dir
+        };
+        (dir.to_path_buf(), Some(same_file_as(path)))
+    } else {
+        (path.to_path_buf(), None)
+    };
+    let keep = |d: &spec::Diagnostic| {
+        only.as_ref()
+            .is_none_or(|f| f(&d.file) || d.file.ends_with("service.yaml"))
+    };
+    match spec::load(&root) {
         Ok(loaded) => {
-            for w in &loaded.warnings {
+            let warnings: Vec<_> = loaded.warnings.iter().filter(|d| keep(d)).collect();
+            for w in &warnings {
                 println!("{w}");
             }
             let ops = loaded.specs.operations.len();
             let errors: usize = loaded.specs.operations.iter().map(|o| o.errors.len()).sum();
             println!(
-                "ok: {} services, {ops} operations, {errors} documented errors; 0 errors, {} warning{}",
+                "ok: {}: {} services, {ops} operations, {errors} documented errors; 0 errors, {} warning{}",
+                path.display(),
                 loaded.specs.services.len(),
-                loaded.warnings.len(),
-                if loaded.warnings.len() == 1 { "" } else { "s" }
+                warnings.len(),
+                if warnings.len() == 1 { "" } else { "s" }
             );
             ExitCode::SUCCESS
+        }
+        Err(spec::SpecError::Invalid { errors, warnings }) if only.is_some() => {
+            let others = errors.iter().filter(|d| !keep(d)).count();
+            let mine: Vec<&spec::Diagnostic> = errors
+                .iter()
+                .chain(warnings.iter())
+                .filter(|d| keep(d))
+                .collect();
+            for d in &mine {
+                eprintln!("{d}");
+            }
+            let own_errors = mine
+                .iter()
+                .filter(|d| d.severity == spec::Severity::Error)
+                .count();
+            let note = if others > 0 {
+                format!(
+                    "; {others} more in other files of {} (lint the directory to see them)",
+                    root.display()
+                )
+            } else {
+                String::new()
+            };
+            eprintln!(
+                "{}: {own_errors} error{}{note}",
+                path.display(),
+                if own_errors == 1 { "" } else { "s" },
+            );
+            if own_errors == 0 {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            }
         }
         Err(e) => {
             eprintln!("{e}");
             ExitCode::FAILURE
         }
     }
+}
+
+/// A test for "is this the file at `path`", robust to `./` and relative prefixes.
+fn same_file_as(path: &std::path::Path) -> impl Fn(&std::path::Path) -> bool + use<> {
+    let want = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+    move |p: &std::path::Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf()) == want
 }
 
 fn openapi(path: &std::path::Path, output: Option<&std::path::Path>) -> ExitCode {

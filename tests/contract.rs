@@ -18,5 +18,9 @@ fn main() -> std::process::ExitCode {
         },
         PathBuf::from,
     );
-    contract_harness::harness::main(libtest_mimic::Arguments::from_args(), &specs)
+    contract_harness::harness::main(
+        libtest_mimic::Arguments::from_args(),
+        &specs,
+        contract_harness::report::reproduce::Invocation::CargoTest,
+    )
 }

@@ -65,6 +65,13 @@ pub fn table(specs: &SpecSet, records: &[Record]) -> String {
         .max()
         .unwrap_or(10);
     for op in &specs.operations {
+        // A filtered run says nothing of the operations it left out.
+        if !records
+            .iter()
+            .any(|r| r.service == op.service && r.operation == op.id)
+        {
+            continue;
+        }
         let name = format!("{}::{}", op.service, op.id);
         let success = match op.success.status {
             Some(st) => format!("success {st}"),

@@ -4,6 +4,7 @@
 use std::fmt::Write;
 
 use super::curl::curl;
+use super::reproduce::Reproduce;
 use crate::exec::{Exchange, Verdict};
 use crate::generate::Case;
 use crate::secrets::redact;
@@ -11,8 +12,9 @@ use crate::secrets::redact;
 /// Longest response body shown.
 const MAX_RESPONSE: usize = 1500;
 
-/// Renders a verdict that is not a pass; `None` for a pass.
-pub fn render(case: &Case, verdict: &Verdict) -> Option<String> {
+/// Renders a verdict that is not a pass, ending with the command that reruns the case; `None`
+/// for a pass.
+pub fn render(case: &Case, verdict: &Verdict, repro: &Reproduce) -> Option<String> {
     let mut s = String::new();
     match verdict {
         Verdict::Passed => return None,
@@ -23,6 +25,7 @@ pub fn render(case: &Case, verdict: &Verdict) -> Option<String> {
                 case.name
             );
             let _ = writeln!(s, "  {e}");
+            let _ = writeln!(s, "  reproduce: {}", repro.line(&case.name, None));
         }
         Verdict::Failed {
             failures,
@@ -53,12 +56,12 @@ pub fn render(case: &Case, verdict: &Verdict) -> Option<String> {
                 let _ = writeln!(s);
                 let _ = writeln!(s, "  minimal input (after shrinking): {}", p.input);
                 let _ = writeln!(s, "  {}", p.recheck);
-                let _ = writeln!(
-                    s,
-                    "  reproduce: CONTRACT_SEED={} CONTRACT_PROPTEST_CASES={} cargo test --test contract -- --exact '{}'",
-                    p.seed, p.cases, case.name
-                );
             }
+            let property = property.as_ref().map(|p| (p.seed, p.cases));
+            if property.is_none() {
+                let _ = writeln!(s);
+            }
+            let _ = writeln!(s, "  reproduce: {}", repro.line(&case.name, property));
         }
     }
     Some(redact(&s))

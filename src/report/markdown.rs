@@ -35,6 +35,18 @@ pub fn markdown(target: &str, records: &[Record], specs: &SpecSet) -> String {
             r.message.as_deref().unwrap_or("").trim_end()
         );
     }
+    let recorded: Vec<&Record> = records.iter().filter(|r| r.snapshot.is_some()).collect();
+    if !recorded.is_empty() {
+        let _ = writeln!(
+            s,
+            "<details><summary>{} snapshots recorded or updated by this run (read them before committing)</summary>\n",
+            recorded.len()
+        );
+        for r in recorded {
+            let _ = writeln!(s, "- `{}`", r.name);
+        }
+        let _ = writeln!(s, "</details>\n");
+    }
     let ignored: Vec<&Record> = records
         .iter()
         .filter(|r| r.status == Status::Ignored)

@@ -7,6 +7,9 @@ pub mod failure;
 pub mod junit;
 pub mod markdown;
 pub mod record;
+pub mod reproduce;
 pub mod snapshot;
+pub mod snapshot_file;
+pub mod snapshot_review;
 
 pub use record::{Record, Status};

@@ -2,6 +2,7 @@
 
 use std::time::Duration;
 
+use super::snapshot_file::SnapshotOutcome;
 use crate::generate::Kind;
 
 /// How a case ended, for reports.
@@ -34,6 +35,8 @@ pub struct Record {
     pub status: Status,
     /// Failure text or ignore reason (already redacted).
     pub message: Option<String>,
+    /// For a passed case, a snapshot it recorded or updated (the reader should read it).
+    pub snapshot: Option<SnapshotOutcome>,
     /// Time taken.
     pub duration: Duration,
 }

@@ -1,8 +1,8 @@
 //! Snapshots of documented cases: the request and response with volatile values replaced, so
-//! that what the pages leave open is reviewed when it changes (`cargo insta review`).
+//! that what the pages leave open is reviewed when it changes; [`super::snapshot_file`] compares
+//! and records them.
 
 use std::collections::BTreeMap;
-use std::path::Path;
 
 use serde_json::{Map, Value, json};
 
@@ -108,37 +108,6 @@ fn scrub(v: &Value, key: Option<&str>, fixture_values: &BTreeMap<String, String>
 /// Snapshot file name for a case: its name with `::` as `__`.
 pub fn snapshot_name(case_name: &str) -> String {
     case_name.replace("::", "__")
-}
-
-/// Asserts a snapshot with insta in `dir`; `Err` with insta's message when it differs.
-///
-/// # Errors
-/// When the snapshot is missing (in CI) or differs.
-pub fn assert_snapshot(
-    dir: &Path,
-    name: &str,
-    description: &str,
-    value: &Value,
-) -> Result<(), String> {
-    let mut settings = insta::Settings::clone_current();
-    settings.set_snapshot_path(dir);
-    settings.set_prepend_module_to_snapshot(false);
-    settings.set_omit_expression(true);
-    settings.set_description(description);
-    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        settings.bind(|| insta::assert_json_snapshot!(name, value));
-    }));
-    result.map_err(|p| {
-        let msg = p
-            .downcast_ref::<String>()
-            .cloned()
-            .or_else(|| p.downcast_ref::<&str>().map(|s| (*s).to_string()))
-            .unwrap_or_default();
-        format!(
-            "snapshot {} does not match the recorded behaviour ({msg}); the new one is beside it as .snap.new (outside CI): review with `cargo insta review` from the repository, or accept all with INSTA_UPDATE=always",
-            dir.join(format!("{name}.snap")).display()
-        )
-    })
 }
 
 #[cfg(test)]
