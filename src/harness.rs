@@ -430,7 +430,10 @@ fn summarize(suite: &Suite) {
         println!("{}", coverage::kinds_line(&records));
         print!("{}", coverage::table(&suite.specs, &records));
     }
-    print!("{}", snapshot_file::summary(&records, suite.snapshots.as_deref()));
+    print!(
+        "{}",
+        snapshot_file::summary(&records, suite.snapshots.as_deref())
+    );
     if let Some(dir) = std::env::var_os("CONTRACT_REPORT_DIR") {
         let dir = PathBuf::from(dir);
         let written = std::fs::create_dir_all(&dir)

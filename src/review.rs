@@ -27,7 +27,11 @@ pub fn review(dir: &Path, accept_all: bool, reject_all: bool) -> ExitCode {
     let mut stdin = std::io::stdin().lock();
     for (i, p) in proposals.iter().enumerate() {
         let diff = p.diff().unwrap_or_else(|e| format!("(cannot read: {e})\n"));
-        let what = if p.recorded.exists() { "changed" } else { "new" };
+        let what = if p.recorded.exists() {
+            "changed"
+        } else {
+            "new"
+        };
         println!(
             "[{}/{}] {what}: {}\n{diff}",
             i + 1,

@@ -30,10 +30,19 @@ const TARGET_SETTINGS: [&str; 2] = ["CONTRACT_TARGET", "CONTRACT_BASE_URL"];
 impl Reproduce {
     /// From the invocation, the specs directory in use and the environment.
     pub fn from_env(invocation: Invocation, specs: &Path) -> Self {
+        Self::from_lookup(invocation, specs, &|k| std::env::var(k).ok())
+    }
+
+    /// From the invocation, the specs directory and a lookup of environment variables.
+    pub fn from_lookup(
+        invocation: Invocation,
+        specs: &Path,
+        env: &dyn Fn(&str) -> Option<String>,
+    ) -> Self {
         let settings = TARGET_SETTINGS
             .iter()
             .filter_map(|k| {
-                let v = std::env::var(k).ok().filter(|v| !v.is_empty())?;
+                let v = env(k).filter(|v| !v.is_empty())?;
                 let v = if *k == "CONTRACT_BASE_URL" {
                     without_userinfo(&v)
                 } else {

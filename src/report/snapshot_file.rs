@@ -168,8 +168,20 @@ pub fn body(file: &str) -> &str {
 
 /// A whole snapshot file in insta's format.
 fn file_text(description: &str, content: &str) -> String {
-    // A JSON string is a valid YAML double-quoted scalar, whatever the description holds.
-    let description = serde_json::to_string(description).unwrap_or_default();
+    // Plain when YAML reads it back as written (as insta writes it); otherwise a JSON string,
+    // which is a valid YAML double-quoted scalar whatever the description holds.
+    let plain = description
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_alphanumeric())
+        && description
+            .chars()
+            .all(|c| c.is_alphanumeric() || " .,()_-/`<>+".contains(c));
+    let description = if plain {
+        description.to_string()
+    } else {
+        serde_json::to_string(description).unwrap_or_default()
+    };
     format!("---\nsource: src/report/snapshot.rs\ndescription: {description}\n---\n{content}\n")
 }
 
@@ -187,22 +199,26 @@ pub fn summary(records: &[super::Record], dir: Option<&Path>) -> String {
             _ => {}
         }
         if r.status == super::Status::Error
-            && r.message
-                .as_deref()
-                .is_some_and(|m| m.starts_with(MISSING))
+            && r.message.as_deref().is_some_and(|m| m.starts_with(MISSING))
         {
             missing += 1;
         }
     }
     let where_ = dir.map_or_else(String::new, |d| format!(" under {}", d.display()));
-    for (list, what) in [(recorded, "new snapshots recorded"), (updated, "snapshots updated")] {
+    for (list, what) in [
+        (recorded, "new snapshots recorded"),
+        (updated, "snapshots updated"),
+    ] {
         if !list.is_empty() {
             s.push_str(&format!(
                 "{} {what}{where_}: read them (`git diff`), then commit them\n",
                 list.len()
             ));
             for p in list {
-                let name = p.file_name().map_or_else(|| p.display().to_string(), |n| n.to_string_lossy().into_owned());
+                let name = p.file_name().map_or_else(
+                    || p.display().to_string(),
+                    |n| n.to_string_lossy().into_owned(),
+                );
                 s.push_str(&format!("  {name}\n"));
             }
         }
@@ -332,11 +348,17 @@ mod tests {
             panic!("{out:?}");
         };
         assert_eq!(proposed.as_deref(), Some(dir.join("a.snap.new").as_path()));
-        assert!(diff.contains("-  \"s\": 401") && diff.contains("+  \"s\": 403"), "{diff}");
+        assert!(
+            diff.contains("-  \"s\": 401") && diff.contains("+  \"s\": 403"),
+            "{diff}"
+        );
         // In CI the same change writes nothing.
         std::fs::remove_file(dir.join("a.snap.new")).unwrap();
         let ci = compare(&dir, "a", "d", &json!({"s": 403}), SnapshotMode::Check).unwrap();
-        assert!(matches!(ci, SnapshotOutcome::Changed { proposed: None, .. }));
+        assert!(matches!(
+            ci,
+            SnapshotOutcome::Changed { proposed: None, .. }
+        ));
         assert!(!dir.join("a.snap.new").exists());
         let upd = compare(&dir, "a", "d", &json!({"s": 403}), SnapshotMode::Update).unwrap();
         assert!(matches!(upd, SnapshotOutcome::Updated { .. }));

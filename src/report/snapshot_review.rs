@@ -82,18 +82,29 @@ mod tests {
         std::fs::create_dir_all(&sub).unwrap();
         let head = "---\nsource: x\ndescription: d\n---\n";
         std::fs::write(sub.join("a.snap"), format!("{head}{{\n  \"s\": 401\n}}\n")).unwrap();
-        std::fs::write(sub.join("a.snap.new"), format!("{head}{{\n  \"s\": 403\n}}\n")).unwrap();
+        std::fs::write(
+            sub.join("a.snap.new"),
+            format!("{head}{{\n  \"s\": 403\n}}\n"),
+        )
+        .unwrap();
         std::fs::write(sub.join("b.snap.new"), format!("{head}1\n")).unwrap();
         std::fs::write(sub.join("c.snap"), format!("{head}1\n")).unwrap();
         let found = pending(&dir).unwrap();
         assert_eq!(found.len(), 2);
         assert_eq!(found[0].recorded, sub.join("a.snap"));
         let diff = found[0].diff().unwrap();
-        assert!(diff.contains("-  \"s\": 401") && diff.contains("+  \"s\": 403"), "{diff}");
+        assert!(
+            diff.contains("-  \"s\": 401") && diff.contains("+  \"s\": 403"),
+            "{diff}"
+        );
         found[0].accept().unwrap();
         found[1].reject().unwrap();
         assert!(pending(&dir).unwrap().is_empty());
-        assert!(std::fs::read_to_string(sub.join("a.snap")).unwrap().contains("403"));
+        assert!(
+            std::fs::read_to_string(sub.join("a.snap"))
+                .unwrap()
+                .contains("403")
+        );
         assert!(!sub.join("b.snap").exists());
         let _ = std::fs::remove_dir_all(&dir);
     }
