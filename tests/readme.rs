@@ -99,8 +99,7 @@ fn no_link_or_path_leaves_the_repository() {
     let repo = root().canonicalize().expect("root");
     let mut checked = 0;
     for p in path_like(&text) {
-        if p.starts_with('#') {
-            let anchor = &p[1..];
+        if let Some(anchor) = p.strip_prefix('#') {
             let titles: Vec<String> = text
                 .lines()
                 .filter_map(|l| l.strip_prefix("## ").or_else(|| l.strip_prefix("### ")))
