@@ -30,7 +30,7 @@ fn rss_kib() -> u64 {
         .unwrap_or(0)
 }
 
-fn startup() {
+fn startup(f: &mut Figures) {
     let config = MockConfig::new(Arc::new(Seed::builtin()));
     let rss_before = rss_kib();
     let n = 200;
@@ -44,21 +44,17 @@ fn startup() {
         .collect();
     let per = start.elapsed() / n;
     let rss_after = rss_kib();
-    println!(
-        "mock startup: {:.0} µs per instance (mean of {n}, fresh state from the seed, bound and serving)",
-        per.as_secs_f64() * 1e6
+    f.add(
+        "embedded mock startup, µs per instance (fresh state from the seed, bound and serving; mean of 200)",
+        per.as_secs_f64() * 1e6,
     );
-    println!(
-        "mock memory: {} KiB resident for {n} instances ({:.0} KiB each)",
-        rss_after.saturating_sub(rss_before),
-        rss_after.saturating_sub(rss_before) as f64 / f64::from(n)
+    f.add(
+        "embedded mock memory, KiB resident per instance (200 instances)",
+        rss_after.saturating_sub(rss_before) as f64 / f64::from(n),
     );
     let seed_start = Instant::now();
     let _ = Seed::builtin();
-    println!(
-        "seed parse: {:.0} µs",
-        seed_start.elapsed().as_secs_f64() * 1e6
-    );
+    f.add("seed parse, µs", seed_start.elapsed().as_secs_f64() * 1e6);
     drop(servers);
 }
 
@@ -149,7 +145,7 @@ fn wrk(base: &str, script: &Path, seconds: u32) -> Option<f64> {
     let line = text.lines().find(|l| l.starts_with("Requests/sec:"))?;
     let rps = line.split_whitespace().nth(1)?.parse().ok()?;
     if let Some(non2xx) = text.lines().find(|l| l.contains("Non-2xx")) {
-        println!("    wrk: {}", non2xx.trim());
+        eprintln!("    wrk: {}", non2xx.trim());
     }
     Some(rps)
 }
@@ -162,7 +158,7 @@ fn instance(target: &Target) -> MockServer {
         .expect("embedded instance")
 }
 
-fn load(dir: &Path) {
+fn load(f: &mut Figures, dir: &Path) {
     let target = Target::embedded(Arc::new(Seed::builtin()), None);
     let server = instance(&target);
     let base = server.base_url();
@@ -170,14 +166,15 @@ fn load(dir: &Path) {
     let script = dir.join("mixed.lua");
     std::fs::write(&script, mixed_script(&t)).expect("script");
     match wrk(&base, &script, 5) {
-        Some(rps) => println!(
-            "mock mixed workload (five operations, wrk -t2 -c64 -d5s): {rps:.0} requests/s"
+        Some(rps) => f.add(
+            "mock, mixed workload of the five operations (wrk -t2 -c64 -d5s), requests/s",
+            rps,
         ),
-        None => println!("mock mixed workload: wrk not found (apt-get install wrk)"),
+        None => eprintln!("mock mixed workload: wrk not found (apt-get install wrk)"),
     }
 }
 
-fn suite() {
+fn suite(f: &mut Figures) {
     let loaded = spec::load(Path::new("specs")).expect("specs");
     let seed = Arc::new(Seed::builtin());
     let settings = PropSettings::from_env();
@@ -189,15 +186,17 @@ fn suite() {
         times.push(run.elapsed);
     }
     times.sort();
-    println!(
-        "full suite against the embedded mock: {} cases, median {:.0} ms of 5 runs (2 threads, {} inputs per property)",
-        cases.len(),
+    f.add(
+        &format!(
+            "full suite against the embedded mock ({} cases, {} inputs per property, 2 threads), ms (median of 5)",
+            cases.len(),
+            settings.cases
+        ),
         times[2].as_secs_f64() * 1000.0,
-        settings.cases
     );
 }
 
-fn runner_rate(dir: &Path) {
+fn runner_rate(f: &mut Figures, dir: &Path) {
     let loaded = spec::load(Path::new("specs")).expect("specs");
     let target = Target::embedded(Arc::new(Seed::builtin()), None);
     let server = instance(&target);
@@ -275,21 +274,23 @@ fn runner_rate(dir: &Path) {
             });
         }
     });
-    println!(
-        "bare reqwest loop (1 thread, 32 in flight): {:.0} requests/s",
-        bare.load(Ordering::Relaxed) as f64 / 5.0
+    f.add(
+        "bare reqwest loop on the same server and request (1 thread, 32 in flight), requests/s",
+        bare.load(Ordering::Relaxed) as f64 / 5.0,
     );
-    println!(
-        "runner: {runner:.0} checked requests/s (prepare, credentials, send, evaluate all checks; 1 thread, 32 in flight)"
+    f.add(
+        "runner: prepare, credentials, send and every check (1 thread, 32 in flight), checked requests/s",
+        runner,
     );
     let t = tokens(&target);
     let script = dir.join("single.lua");
     std::fs::write(&script, format!("wrk.method = \"DELETE\"\nwrk.headers[\"Authorization\"] = {}\nwrk.path = \"/api/v2/tenant/organizations/no-such-org\"\n", lua_string(&t.bearer))).expect("script");
     if let Some(rps) = wrk(&base, &script, 5) {
-        println!(
-            "wrk on the same server and request: {rps:.0} requests/s; runner/wrk = {:.2}",
-            runner / rps
+        f.add(
+            "wrk -t2 -c64 with the same request on the same server, requests/s",
+            rps,
         );
+        f.add("runner / wrk", runner / rps);
     }
 }
 
@@ -313,7 +314,7 @@ async fn futures_join(tasks: Vec<impl std::future::Future<Output = ()>>) {
 
 /// The standalone binary: time from spawn until it answers, and its resident memory idle
 /// and after a load.
-fn standalone(dir: &Path) {
+fn standalone(f: &mut Figures, dir: &Path) {
     use std::io::{BufRead, BufReader};
     let start = Instant::now();
     let mut child = Command::new(env!("CARGO_BIN_EXE_contract-harness"))
@@ -360,24 +361,106 @@ fn standalone(dir: &Path) {
     )
     .expect("script");
     let loaded = wrk(&url, &script, 3).map(|_| rss(child.id()));
-    println!(
-        "standalone mock: answers {:.1} ms after spawn; {idle} KiB resident idle{}",
+    f.add(
+        "standalone `contract-harness mock`: answers after spawn, ms",
         ready.as_secs_f64() * 1000.0,
-        loaded.map_or_else(String::new, |kib| format!(
-            ", {kib} KiB after 3 s of wrk -c64"
-        ))
     );
+    f.add("standalone mock: resident idle, MiB", idle as f64 / 1024.0);
+    if let Some(kib) = loaded {
+        f.add(
+            "standalone mock: resident after 3 s of wrk -c64, MiB",
+            kib as f64 / 1024.0,
+        );
+    }
     let _ = child.kill();
     let _ = child.wait();
 }
 
+/// Samples per measure, in the order first seen, printed as one Markdown table.
+#[derive(Default)]
+struct Figures {
+    rows: Vec<(String, Vec<f64>)>,
+}
+
+impl Figures {
+    fn add(&mut self, measure: &str, value: f64) {
+        eprintln!("  {measure}: {value:.2}");
+        match self.rows.iter_mut().find(|(m, _)| m == measure) {
+            Some((_, v)) => v.push(value),
+            None => self.rows.push((measure.to_string(), vec![value])),
+        }
+    }
+
+    fn table(&self, runs: usize) -> String {
+        let mut s = format!(
+            "{}\n\n| measure | min | median | max |\n|---|---|---|---|\n",
+            machine(runs)
+        );
+        for (measure, values) in &self.rows {
+            let mut v = values.clone();
+            v.sort_by(f64::total_cmp);
+            let fmt = |x: f64| {
+                if x >= 100.0 {
+                    format!("{x:.0}")
+                } else {
+                    format!("{x:.2}")
+                }
+            };
+            s.push_str(&format!(
+                "| {measure} | {} | {} | {} |\n",
+                fmt(v[0]),
+                fmt(v[v.len() / 2]),
+                fmt(v[v.len() - 1])
+            ));
+        }
+        s
+    }
+}
+
+/// The machine the figures were taken on.
+fn machine(runs: usize) -> String {
+    let cpu = std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|c| {
+            c.lines()
+                .find(|l| l.starts_with("model name"))
+                .and_then(|l| l.split(':').nth(1))
+                .map(|m| m.trim().to_string())
+        })
+        .unwrap_or_else(|| "unknown CPU".into());
+    let mem = std::fs::read_to_string("/proc/meminfo")
+        .ok()
+        .and_then(|m| {
+            m.lines()
+                .find(|l| l.starts_with("MemTotal:"))
+                .and_then(|l| l.split_whitespace().nth(1)?.parse::<f64>().ok())
+        })
+        .map_or_else(String::new, |kib| {
+            format!(", {:.0} GiB", kib / 1024.0 / 1024.0)
+        });
+    let cores = std::thread::available_parallelism().map_or(0, std::num::NonZero::get);
+    format!(
+        "`cargo bench` on {cores} cores ({cpu}{mem}), {runs} runs of every measure; the load generator and the server share the cores"
+    )
+}
+
 fn main() {
     // `cargo bench` passes `--bench`; any other argument filters nothing here.
+    let runs: usize = std::env::var("BENCH_RUNS")
+        .ok()
+        .and_then(|r| r.parse().ok())
+        .filter(|r| *r > 0)
+        .unwrap_or(3);
     let dir = std::env::temp_dir().join(format!("contract-harness-bench-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("dir");
-    startup();
-    standalone(&dir);
-    load(&dir);
-    suite();
-    runner_rate(&dir);
+    let mut f = Figures::default();
+    for run in 1..=runs {
+        eprintln!("run {run} of {runs}");
+        startup(&mut f);
+        standalone(&mut f, &dir);
+        load(&mut f, &dir);
+        suite(&mut f);
+        runner_rate(&mut f, &dir);
+    }
+    print!("{}", f.table(runs));
 }
