@@ -84,6 +84,7 @@ fn first_run_records_snapshots_and_labels_them() {
     let (stdout, _) = text(&again);
     assert!(again.status.success(), "{stdout}");
     assert!(!stdout.contains("snapshots"), "{stdout}");
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
@@ -107,6 +108,7 @@ fn missing_snapshots_in_ci_fail_with_one_actionable_line() {
     assert!(!stdout.contains("behaviour change"), "{stdout}");
     assert!(!snaps.exists(), "nothing is written in CI");
     no_noise(&format!("{stdout}{stderr}"));
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
@@ -181,6 +183,7 @@ fn a_changed_snapshot_shows_its_diff_in_the_reports_and_is_reviewed() {
         "accepting restores what the server sends"
     );
     assert!(run_enos_errors(&snaps, true, None).status.success());
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 /// The standalone mock with a fault, as a live server.
@@ -272,6 +275,7 @@ fn the_reproduce_line_under_run_names_the_target_and_reruns_the_case() {
         "{stdout}"
     );
     assert!(stdout.contains("oneaccess::delete_organization::error::ORG.0001 ... FAILED"));
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
@@ -306,6 +310,7 @@ fn the_reproduce_line_under_cargo_test_names_the_target_without_userinfo() {
     );
     assert!(text.lines().any(|l| l == expected), "{text}");
     assert!(!text.contains("s3cret"), "{text}");
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
@@ -340,4 +345,7 @@ fn lint_takes_one_file_with_its_service() {
     let out = bin().arg("lint").arg(&orphan).output().expect("lint");
     assert_eq!(out.status.code(), Some(1));
     assert!(text(&out).1.contains("has no service.yaml"));
+    if let Some(d) = orphan.parent() {
+        let _ = std::fs::remove_dir_all(d);
+    }
 }
