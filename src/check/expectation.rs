@@ -1,7 +1,7 @@
 //! Evaluates a case's expectation on a response by combining the single checks; asserts only
 //! what the spec promises.
 
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 use super::content_type::content_type;
 use super::envelope::{envelope_success, is_envelope_error};
@@ -32,20 +32,40 @@ impl Promises<'_> {
             .unwrap_or(Value::from(0))
     }
 
-    /// Every failure of `obs` against `expect`; empty when it keeps the promise.
+    /// Every failure of `obs` against `expect`; empty when it keeps the promise. The success
+    /// case's `fields` are compared as written (see [`Promises::evaluate_with`]).
     pub fn evaluate(&self, obs: &Observed, expect: &Expect) -> Vec<Failure> {
+        self.evaluate_with(obs, expect, &self.op.success.case.fields)
+    }
+
+    /// Like [`Promises::evaluate`], with the success case's `fields` already filled with the
+    /// request's values (`account_id: "{{app_user_id}}"` becomes the id the request named).
+    pub fn evaluate_with(
+        &self,
+        obs: &Observed,
+        expect: &Expect,
+        fields: &Map<String, Value>,
+    ) -> Vec<Failure> {
         match expect {
-            Expect::Success => self.success(obs, true),
+            Expect::Success => self.success(obs, Some(fields)),
             Expect::Error(code) => self.error(obs, code),
             Expect::Refused => self.refused(obs),
             Expect::Rejected => self.rejected(obs),
-            Expect::Documented => self.documented(obs),
+            // Without the previous step to look at, nothing but a documented answer is known.
+            Expect::Documented | Expect::AfterRefusal => self.documented(obs),
+            Expect::Edge { may_succeed } => self.edge(obs, *may_succeed),
         }
     }
 
-    /// The documented success; `with_fields` also requires the success case's field values
-    /// (EnOS `data: true`: the page says `false` means the removal failed).
-    fn success(&self, obs: &Observed, with_fields: bool) -> Vec<Failure> {
+    /// Whether `obs` is the documented success (its fields not compared): a sequence asks
+    /// this of a step to know whether it was refused.
+    pub fn is_success(&self, obs: &Observed) -> bool {
+        self.success(obs, None).is_empty()
+    }
+
+    /// The documented success; with `fields`, also the success case's field values (EnOS
+    /// `data: true`: the page says `false` means the removal failed).
+    fn success(&self, obs: &Observed, fields: Option<&Map<String, Value>>) -> Vec<Failure> {
         let op = self.op;
         let at = At::op(op, "/success");
         if let Some(f) = not_a_server_error(obs, &at) {
@@ -66,7 +86,7 @@ impl Promises<'_> {
         if let Some(ct) = &op.success.content_type {
             out.extend(content_type(obs, ct, &At::op(op, "/success/content_type")));
         }
-        for (name, value) in op.success.case.fields.iter().filter(|_| with_fields) {
+        for (name, value) in fields.into_iter().flatten() {
             if obs.field(name) != Some(value) {
                 out.push(Failure::new(
                     "success_fields",
@@ -175,6 +195,32 @@ impl Promises<'_> {
         )]
     }
 
+    /// An input the page leaves open: never a 5xx; an error (a 4xx, or an error envelope)
+    /// in the documented error shape; a success only where `may_succeed`, and then the
+    /// documented one.
+    fn edge(&self, obs: &Observed, may_succeed: bool) -> Vec<Failure> {
+        let op = self.op;
+        let at = At::op(op, "/request");
+        if let Some(f) = not_a_server_error(obs, &at) {
+            return vec![f];
+        }
+        let fields = &self.service.errors;
+        let envelope_error = fields.carrier == Carrier::Envelope
+            && is_envelope_error(obs, &fields.code_field, &self.success_code());
+        if envelope_error || (400..500).contains(&obs.status) {
+            return self.error_schema(obs);
+        }
+        if may_succeed {
+            return self.success(obs, None);
+        }
+        vec![Failure::new(
+            "never_success",
+            &op.locate("/errors"),
+            "an error: the page documents one for a value that names nothing (or is empty)",
+            format!("HTTP {} {}", obs.status, obs.body_text(160)),
+        )]
+    }
+
     fn rejected(&self, obs: &Observed) -> Vec<Failure> {
         let op = self.op;
         let at = At::op(op, "/request/body");
@@ -217,7 +263,7 @@ impl Promises<'_> {
         if let Some(f) = not_a_server_error(obs, &At::op(op, "/success")) {
             return vec![f];
         }
-        let success = self.success(obs, false);
+        let success = self.success(obs, None);
         if success.is_empty() {
             return success;
         }

@@ -109,16 +109,18 @@ fn setup(ctx: &Ctx<'_>, op: &Operation, property: &Property) -> Option<PropertyS
                         Ok("is not a valid JSON body".into())
                     }
                 }
-                Some(BodyOverride::Raw(_, ct)) => Ok(format!(
-                    "is sent with Content-Type {} where the page requires {json_ct}",
-                    ct.as_deref().unwrap_or("(none)")
-                )),
-                _ => Err("no raw body".into()),
+                _ => Err("not a raw body with the JSON Content-Type".into()),
             });
             Some(PropertySetup {
-                strategy: malformed_body(&b.schema, op.request.content_type.clone())
-                    .prop_map(body_input)
-                    .boxed(),
+                strategy: malformed_body(
+                    &b.schema,
+                    op.request
+                        .content_type
+                        .clone()
+                        .unwrap_or_else(|| "application/json".into()),
+                )
+                .prop_map(body_input)
+                .boxed(),
                 expect: Expect::Rejected,
                 scope,
             })

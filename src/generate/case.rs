@@ -89,6 +89,8 @@ pub struct Call {
     pub input: InputChange,
     /// A replacement body.
     pub body: Option<BodyOverride>,
+    /// A replacement Content-Type of the documented body (`Some(None)`: no header).
+    pub content_type: Option<Option<String>>,
     /// Credential.
     pub cred: Cred,
 }
@@ -104,6 +106,7 @@ impl Call {
             values: BTreeMap::new(),
             input: InputChange::default(),
             body: None,
+            content_type: None,
             cred: Cred::Role("default".into()),
         }
     }
@@ -122,6 +125,17 @@ pub enum Expect {
     Rejected,
     /// Any documented response (success or a documented error), never a 5xx.
     Documented,
+    /// An input the page leaves open (an edge value, a Content-Type other than the one the
+    /// client is told to send): never a 5xx, an error in the documented error shape, and a
+    /// success only when `may_succeed` (the page documents no error for it). The answer itself
+    /// is recorded in a snapshot.
+    Edge {
+        /// Whether a correct server may carry the request out.
+        may_succeed: bool,
+    },
+    /// The documented success after a refusal (asserted: the refusal changed nothing); when the
+    /// previous step was not refused, any documented response (recorded).
+    AfterRefusal,
 }
 
 /// The property of a property-based case.
@@ -133,7 +147,7 @@ pub enum Property {
         /// The field.
         field: Option<String>,
     },
-    /// Malformed JSON and wrong content types are rejected.
+    /// Malformed JSON (sent with the JSON Content-Type) is rejected.
     MalformedBody,
     /// Any value that names nothing gives the documented error.
     UnknownValue {
@@ -207,6 +221,21 @@ impl Case {
             Plan::Property { base, .. } => vec![base],
             Plan::Shape { .. } => vec![],
         }
+    }
+
+    /// Whether a correct server may delete or disable the case's fixture: the documented
+    /// success, sequences, generated valid input, and inputs a correct server may carry out
+    /// (a padded id, a Content-Type the page does not forbid). On a live target such a case
+    /// gets a fixture entry of its own.
+    pub fn consumes_fixture(&self) -> bool {
+        matches!(self.kind, Kind::Success | Kind::Stateful | Kind::Valid)
+            || matches!(
+                self.plan,
+                Plan::Single {
+                    expect: Expect::Edge { may_succeed: true },
+                    ..
+                }
+            )
     }
 
     /// Fixtures whose values the case sends.
