@@ -255,9 +255,7 @@ fn mutants(specs: &std::path::Path, names: &[String], threads: usize) -> ExitCod
     {
         eprintln!("harness error: {e}");
     }
-    let ok = clean.failed.is_empty()
-        && clean.errors.is_empty()
-        && runs.iter().all(|r| !r.failed.is_empty());
+    let ok = clean.failed.is_empty() && clean.errors.is_empty() && runs.iter().all(|r| r.caught());
     if ok {
         ExitCode::SUCCESS
     } else {
