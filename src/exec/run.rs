@@ -78,6 +78,8 @@ pub struct PropertyFailure {
     pub cases: u32,
     /// What the re-check of the minimal input found.
     pub recheck: String,
+    /// Inputs tried while shrinking.
+    pub shrink_steps: u32,
 }
 
 /// How a case ended.

@@ -51,7 +51,11 @@ pub fn render(case: &Case, verdict: &Verdict) -> Option<String> {
             }
             if let Some(p) = property {
                 let _ = writeln!(s);
-                let _ = writeln!(s, "  minimal input (after shrinking): {}", p.input);
+                let _ = writeln!(
+                    s,
+                    "  minimal input (after {} shrink steps): {}",
+                    p.shrink_steps, p.input
+                );
                 let _ = writeln!(s, "  {}", p.recheck);
                 let _ = writeln!(
                     s,
