@@ -35,6 +35,9 @@ pub struct SuiteRun {
     pub elapsed: Duration,
 }
 
+/// Failed cases, harness errors, and what each passing snapshot case recorded.
+type Results = (Vec<String>, Vec<String>, BTreeMap<String, Value>);
+
 /// Runs every case against the embedded mock with `fault`, on `threads` threads.
 pub fn run_suite(
     specs: &SpecSet,
@@ -47,8 +50,7 @@ pub fn run_suite(
     let start = Instant::now();
     let target = Target::embedded(seed.clone(), fault);
     let next = AtomicUsize::new(0);
-    let results: std::sync::Mutex<(Vec<String>, Vec<String>, BTreeMap<String, Value>)> =
-        Default::default();
+    let results: std::sync::Mutex<Results> = Default::default();
     let names = fixture_names(&target);
     let client = match client::shared(&target.limits) {
         Ok(c) => c,
