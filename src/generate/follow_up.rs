@@ -10,8 +10,8 @@
 //!   error again: the page's message says the object "cannot be deleted/disabled", so the
 //!   state that caused it is still there.
 //! - After a request whose answer the page leaves open (a list with a member and a
-//!   non-member), the documented success is asserted only if that request was refused, and
-//!   otherwise recorded.
+//!   non-member, the fixture's own values padded with spaces), the documented success is
+//!   asserted only if that request was refused, and otherwise recorded.
 
 use serde_json::{Value, json};
 
@@ -108,6 +108,44 @@ pub fn cases(op: &Operation, service: &Service, prefix: &str) -> Vec<Case> {
             "/request/body",
             "after malformed JSON is rejected, the documented success still works".into(),
             vec![(call, Expect::Rejected), (success(), Expect::Success)],
+        ));
+    }
+    if let Some(body) = op.request.body.json() {
+        for field in super::strategy::field_names(&body.schema) {
+            let mut call = success();
+            call.input.body.insert(field.clone(), Value::Null);
+            out.push(case(
+                op,
+                prefix,
+                &format!("after_invalid_body_{field}_null"),
+                &format!("/request/body/schema/properties/{field}"),
+                format!(
+                    "after a body with `{field}: null` is rejected, the documented success still works"
+                ),
+                vec![(call, Expect::Rejected), (success(), Expect::Success)],
+            ));
+        }
+    }
+    // The fixture's own values, padded with spaces: a correct server may trim them and carry
+    // the request out, so the follow-up is asserted only after a refusal.
+    for c in super::edge::cases(op, prefix) {
+        if !c.name.ends_with("_padded") {
+            continue;
+        }
+        let Plan::Single { call, expect, .. } = &c.plan else {
+            continue;
+        };
+        let detail = c.name.rsplit("::").next().unwrap_or_default().to_string();
+        out.push(case(
+            op,
+            prefix,
+            &format!("after_{detail}"),
+            "/request",
+            format!(
+                "after {}: if it was refused, the documented success still works (recorded otherwise)",
+                c.about.split(':').next().unwrap_or_default()
+            ),
+            vec![(call.clone(), expect.clone()), (success(), Expect::AfterRefusal)],
         ));
     }
     out.extend(mixed_lists(op, prefix));
