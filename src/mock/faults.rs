@@ -91,6 +91,8 @@ faults! {
     DataartsIsSuccessFalse = "dataarts-is-success-false": "wrong success value", "delete workspace users answers 200 with is_success false (assertion: success fields, is_success true)";
     ; variants:
     LenientContentType = "lenient-content-type": "not a violation", "unbind accepts any Content-Type (the page tells the client what to send, it promises no rejection): the suite must pass";
+    LenientTrimsIds = "lenient-trims-ids": "not a violation", "OneAccess trims the ids of the path (\" org-leaf \" is org-leaf): the suite must pass";
+    LenientIgnoresNonMembers = "lenient-ignores-non-members": "not a violation", "DataArts ignores ids that are not members and removes the others (the page leaves mixed lists open): the suite must pass";
 }
 
 impl fmt::Display for Fault {

@@ -33,6 +33,11 @@ impl DataArts {
         Self { projects }
     }
 
+    /// The members of a workspace, if it exists.
+    pub fn members(&self, project_id: &str, workspace_id: &str) -> Option<BTreeSet<String>> {
+        self.projects.get(project_id)?.get(workspace_id).cloned()
+    }
+
     /// Removes users from a workspace, all or nothing: a list naming a user who is not a
     /// member is refused and changes nothing (the page leaves this open; the mock chooses).
     /// `partial` (a fault) removes the members before refusing.

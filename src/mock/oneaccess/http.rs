@@ -49,6 +49,15 @@ fn refused(st: &AppState, r: Refusal) -> Response {
     error(status, code, r.reason())
 }
 
+/// A path id as the handlers use it: as sent, or trimmed by the lenient variant.
+fn trimmed<'a>(st: &AppState, id: &'a str) -> &'a str {
+    if st.faults.on(Fault::LenientTrimsIds) {
+        id.trim()
+    } else {
+        id
+    }
+}
+
 /// The method is not the one of this path.
 pub fn method_not_allowed(allow: &'static str) -> Response {
     respond::allow(error(405, "COMMON.0405", "Method Not Allowed"), allow)
@@ -148,6 +157,7 @@ pub fn unbind(st: &AppState, req: &Req, app_id: &str, app_user_id: &str) -> Resp
     if req.method != Method::POST {
         return method_not_allowed("POST");
     }
+    let (app_id, app_user_id) = (trimmed(st, app_id), trimmed(st, app_user_id));
     if let Err(r) = authorize(
         st,
         req,
@@ -235,6 +245,7 @@ pub fn delete_org(st: &AppState, req: &Req, org_id: &str) -> Response {
     if req.method != Method::DELETE {
         return method_not_allowed("DELETE");
     }
+    let org_id = trimmed(st, org_id);
     let needed: &[&str] = if st.faults.on(Fault::DeleteOrgRequiresAll) {
         &["all"]
     } else {
@@ -276,6 +287,7 @@ pub fn disable_org(st: &AppState, req: &Req, org_id: &str) -> Response {
     if req.method != Method::PUT {
         return method_not_allowed("PUT");
     }
+    let org_id = trimmed(st, org_id);
     if let Err(r) = authorize(st, req, &["org_all", "all"], false) {
         return refused(st, r);
     }
