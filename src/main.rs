@@ -162,8 +162,8 @@ fn mock(
 ) -> ExitCode {
     use contract_harness::mock::{Fault, MockConfig, MockServer, Seed};
     if list_faults {
-        for f in Fault::ALL {
-            println!("{:<32} {:<22} {}", f.name(), f.kind(), f.description());
+        for f in Fault::ALL.iter().chain(Fault::VARIANTS) {
+            println!("{:<38} {:<22} {}", f.name(), f.kind(), f.description());
         }
         return ExitCode::SUCCESS;
     }
