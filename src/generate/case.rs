@@ -228,14 +228,22 @@ impl Case {
     /// (a padded id, a Content-Type the page does not forbid). On a live target such a case
     /// gets a fixture entry of its own.
     pub fn consumes_fixture(&self) -> bool {
-        matches!(self.kind, Kind::Success | Kind::Stateful | Kind::Valid)
-            || matches!(
-                self.plan,
-                Plan::Single {
-                    expect: Expect::Edge { may_succeed: true },
-                    ..
-                }
+        let may_carry_out = |e: &Expect| {
+            matches!(
+                e,
+                Expect::Success
+                    | Expect::Documented
+                    | Expect::AfterRefusal
+                    | Expect::Edge { may_succeed: true }
             )
+        };
+        match &self.plan {
+            // A sequence of refusals only (the same error twice) leaves its fixture as it is.
+            Plan::Sequence { steps } => steps.iter().any(|(_, e)| may_carry_out(e)),
+            Plan::Single { expect, .. } => self.kind == Kind::Success || may_carry_out(expect),
+            Plan::Property { .. } => self.kind == Kind::Valid,
+            Plan::Shape { .. } => false,
+        }
     }
 
     /// Fixtures whose values the case sends.
@@ -250,5 +258,60 @@ impl Case {
         out.sort_unstable();
         out.dedup();
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn case(kind: Kind, plan: Plan) -> Case {
+        Case {
+            name: "s::o::k::d".into(),
+            service: "s".into(),
+            operation: "o".into(),
+            kind,
+            spec_at: String::new(),
+            about: String::new(),
+            plan,
+            ignore: None,
+        }
+    }
+
+    #[test]
+    fn only_cases_a_correct_server_may_carry_out_consume_their_fixture() {
+        let call = Call::success("o", "f");
+        let single = |expect| Plan::Single {
+            call: call.clone(),
+            expect,
+            snapshot: false,
+        };
+        assert!(case(Kind::Success, single(Expect::Success)).consumes_fixture());
+        assert!(!case(Kind::Error, single(Expect::Error(1.into()))).consumes_fixture());
+        assert!(!case(Kind::Auth, single(Expect::Refused)).consumes_fixture());
+        assert!(case(Kind::Invalid, single(Expect::Edge { may_succeed: true })).consumes_fixture());
+        assert!(
+            !case(Kind::Invalid, single(Expect::Edge { may_succeed: false })).consumes_fixture()
+        );
+        let twice = Plan::Sequence {
+            steps: vec![
+                (call.clone(), Expect::Error(1.into())),
+                (call.clone(), Expect::Error(1.into())),
+            ],
+        };
+        assert!(!case(Kind::Stateful, twice).consumes_fixture());
+        let then_success = Plan::Sequence {
+            steps: vec![
+                (call.clone(), Expect::Refused),
+                (call.clone(), Expect::Success),
+            ],
+        };
+        assert!(case(Kind::Stateful, then_success).consumes_fixture());
+        let property = |property| Plan::Property {
+            property,
+            base: call.clone(),
+        };
+        assert!(case(Kind::Valid, property(Property::ValidInput)).consumes_fixture());
+        assert!(!case(Kind::Invalid, property(Property::MalformedBody)).consumes_fixture());
     }
 }

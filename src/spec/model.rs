@@ -434,6 +434,12 @@ impl Trigger {
                         Value::String(s) if s.is_empty() => "empty",
                         Value::String(s) if s.trim().is_empty() => "blank",
                         Value::Array(a) if a.is_empty() => "empty",
+                        Value::Array(a)
+                            if a.iter()
+                                .all(|x| x.as_str().is_some_and(|s| s.trim().is_empty())) =>
+                        {
+                            "empty_element"
+                        }
                         Value::Array(_) => "list",
                         Value::Null => "null",
                         _ => "value",
@@ -535,6 +541,43 @@ mod tests {
             vec!["app_id", "app_user_id"]
         );
         assert!(template_names("/plain").is_empty());
+    }
+
+    #[test]
+    fn trigger_details_name_the_situation() {
+        let t = |v: serde_json::Value| -> Trigger { serde_json::from_value(v).expect("trigger") };
+        use serde_json::json;
+        assert_eq!(
+            t(json!({"fixture": "org_children_disabled"})).detail(),
+            "org_children_disabled"
+        );
+        assert_eq!(t(json!({"unknown": "userId"})).detail(), "unknown_userId");
+        assert_eq!(
+            t(json!({"input": {"path": {"app_id": ""}}})).detail(),
+            "path_app_id"
+        );
+        assert_eq!(
+            t(json!({"input": {"body": {"user_names": []}}})).detail(),
+            "body_user_names_empty"
+        );
+        assert_eq!(
+            t(json!({"input": {"body": {"user_names": [""]}}})).detail(),
+            "body_user_names_empty_element"
+        );
+        assert_eq!(
+            t(json!({"input": {"remove": ["userId"]}})).detail(),
+            "remove_userId"
+        );
+        let e: DocError = serde_json::from_value(json!({
+            "code": "X", "triggers": [{"fixture": "a"}, {"not_provokable": "why"}]
+        }))
+        .expect("error");
+        assert_eq!(e.all_triggers().len(), 2);
+        assert!(!e.not_provokable(), "one trigger is provokable");
+        let e: DocError =
+            serde_json::from_value(json!({"code": 1, "trigger": {"not_provokable": "why"}}))
+                .expect("error");
+        assert!(e.not_provokable());
     }
 
     #[test]
