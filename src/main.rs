@@ -255,7 +255,8 @@ fn mutants(specs: &std::path::Path, names: &[String], threads: usize) -> ExitCod
     {
         eprintln!("harness error: {e}");
     }
-    let ok = clean.failed.is_empty() && clean.errors.is_empty() && runs.iter().all(|r| r.caught());
+    let ok =
+        clean.failed.is_empty() && clean.errors.is_empty() && runs.iter().all(|r| r.as_expected());
     if ok {
         ExitCode::SUCCESS
     } else {

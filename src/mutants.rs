@@ -167,6 +167,15 @@ impl SuiteRun {
     pub fn caught(&self) -> bool {
         !self.failed.is_empty() || !self.diffs.is_empty()
     }
+
+    /// What the run must show: a violation caught, a lenient variant (not a violation) with
+    /// no case failing.
+    pub fn as_expected(&self) -> bool {
+        match self.fault {
+            Some(f) if !f.is_violation() => self.failed.is_empty(),
+            _ => self.caught(),
+        }
+    }
 }
 
 /// The table: one line per fault with the cases that caught it.
@@ -188,7 +197,12 @@ pub fn table(clean: &SuiteRun, runs: &[SuiteRun]) -> String {
         let more = r.failed.len().saturating_sub(3);
         let diffs: Vec<&str> = r.diffs.iter().take(3).map(String::as_str).collect();
         let more_diffs = r.diffs.len().saturating_sub(3);
-        let caught = if !r.failed.is_empty() && more > 0 {
+        let variant = r.fault.is_some_and(|f| !f.is_violation());
+        let caught = if variant && r.failed.is_empty() {
+            format!("passes (not a violation; {} records differ)", r.diffs.len())
+        } else if variant {
+            format!("FAILS A CORRECT VARIANT: {}", first.join(", "))
+        } else if !r.failed.is_empty() && more > 0 {
             format!("{} (+{more} more)", first.join(", "))
         } else if !r.failed.is_empty() {
             first.join(", ")
@@ -206,15 +220,32 @@ pub fn table(clean: &SuiteRun, runs: &[SuiteRun]) -> String {
         };
         s.push_str(&format!("{f:<38} {kind:<22} {count:>6}  {caught}\n"));
     }
-    let caught = runs.iter().filter(|r| r.caught()).count();
-    let by_diff = runs
+    let faults: Vec<&SuiteRun> = runs
+        .iter()
+        .filter(|r| r.fault.is_none_or(Fault::is_violation))
+        .collect();
+    let caught = faults.iter().filter(|r| r.caught()).count();
+    let by_diff = faults
         .iter()
         .filter(|r| r.failed.is_empty() && !r.diffs.is_empty())
         .count();
-    s.push_str(&format!(
-        "\n{caught} of {} faults caught ({} by assertions, {by_diff} by snapshot diffs only)\n",
-        runs.len(),
-        caught - by_diff
-    ));
+    s.push('\n');
+    if !faults.is_empty() {
+        s.push_str(&format!(
+            "{caught} of {} faults caught ({} by assertions, {by_diff} by snapshot diffs only)\n",
+            faults.len(),
+            caught - by_diff
+        ));
+    }
+    let variants = runs.len() - faults.len();
+    if variants > 0 {
+        let passed = runs
+            .iter()
+            .filter(|r| r.fault.is_some_and(|f| !f.is_violation()) && r.failed.is_empty())
+            .count();
+        s.push_str(&format!(
+            "{passed} of {variants} lenient variants pass every case\n"
+        ));
+    }
     s
 }

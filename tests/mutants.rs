@@ -104,5 +104,11 @@ fn the_lenient_variant_passes_every_case() {
             r.diffs
         );
     }
+    assert!(runs.iter().all(|r| r.as_expected()));
+    assert!(
+        mutants::table(&clean, &runs).contains("3 of 3 lenient variants pass every case"),
+        "{}",
+        mutants::table(&clean, &runs)
+    );
     assert!(clean.failed.is_empty());
 }
