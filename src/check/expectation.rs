@@ -305,3 +305,84 @@ impl Promises<'_> {
         out
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+    use serde_json::json;
+
+    /// The shipped specs, loaded once for all inputs.
+    fn specs() -> &'static crate::spec::SpecSet {
+        static SPECS: std::sync::OnceLock<crate::spec::SpecSet> = std::sync::OnceLock::new();
+        SPECS.get_or_init(|| {
+            crate::spec::load(std::path::Path::new("specs"))
+                .expect("specs")
+                .specs
+        })
+    }
+
+    fn observed(status: u16, body: &Value) -> Observed {
+        Observed::new(
+            status,
+            vec![("content-type".into(), "application/json".into())],
+            body.to_string().into_bytes(),
+        )
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 256, failure_persistence: None, ..ProptestConfig::default() })]
+
+        /// Edge inputs: a 5xx always fails; a 2xx passes only where a success is allowed;
+        /// a 4xx passes exactly when its body has the documented error shape.
+        #[test]
+        fn edge_answers_are_judged_by_what_the_page_documents(
+            status in 100u16..600,
+            code in "[A-Z]{3}\\.[0-9]{4}",
+            shaped in any::<bool>(),
+            may_succeed in any::<bool>(),
+        ) {
+            let set = specs();
+            let op = set.operation("delete_organization").expect("op");
+            let promises = Promises { op, service: set.service_of(op) };
+            let body = if shaped {
+                json!({"error_code": code, "error_msg": "x"})
+            } else {
+                json!({"code": code})
+            };
+            let failures = promises.evaluate(&observed(status, &body), &Expect::Edge { may_succeed });
+            match status {
+                500..=599 => prop_assert!(!failures.is_empty()),
+                400..=499 => prop_assert_eq!(failures.is_empty(), shaped),
+                200..=299 if !may_succeed => prop_assert!(failures.iter().any(|f| f.rule == "never_success")),
+                _ => {}
+            }
+        }
+    }
+
+    #[test]
+    fn success_fields_compare_with_the_request_values() {
+        let set = specs();
+        let op = set.operation("unbind_public_account_users").expect("op");
+        let promises = Promises {
+            op,
+            service: set.service_of(op),
+        };
+        let fields: Map<String, Value> = [("account_id".to_string(), json!("acct-1"))]
+            .into_iter()
+            .collect();
+        let ok = observed(200, &json!({"account_id": "acct-1"}));
+        assert!(
+            promises
+                .evaluate_with(&ok, &Expect::Success, &fields)
+                .is_empty()
+        );
+        let wrong = observed(200, &json!({"account_id": "app-1"}));
+        let failures = promises.evaluate_with(&wrong, &Expect::Success, &fields);
+        assert_eq!(failures.len(), 1);
+        assert_eq!(failures[0].rule, "success_fields");
+        // Without the previous step, a follow-up asserts no more than a documented answer.
+        assert!(promises.evaluate(&wrong, &Expect::AfterRefusal).is_empty());
+        assert!(promises.is_success(&ok));
+    }
+}
