@@ -10,7 +10,7 @@ use std::time::Instant;
 use libtest_mimic::{Arguments, Trial};
 
 use crate::exec::{Ctx, PropSettings, Target, Verdict, client, run_case};
-use crate::generate::{self, Case, Cred, Kind, Plan, Property};
+use crate::generate::{self, Case, Cred, Kind, Plan};
 use crate::report::reproduce::{Invocation, Reproduce};
 use crate::report::snapshot::{snapshot_name, snapshot_value};
 use crate::report::snapshot_file::{self, SnapshotMode, SnapshotOutcome};
@@ -42,7 +42,12 @@ pub struct Suite {
 fn documented(case: &Case) -> Option<String> {
     match case.kind {
         Kind::Success if case.name.ends_with("::success::documented") => Some("success".into()),
-        Kind::Error => case.name.rsplit("::").next().map(str::to_string),
+        // `...::error::<CODE>` and `...::error::<CODE>::<trigger>`: the code.
+        Kind::Error => case
+            .name
+            .split_once("::error::")
+            .and_then(|(_, rest)| rest.split("::").next())
+            .map(str::to_string),
         _ => None,
     }
 }
@@ -100,20 +105,10 @@ fn ignore_reason(case: &Case, specs: &SpecSet, target: &Target) -> Option<String
     None
 }
 
-/// Whether a case consumes its fixture when the server is correct: the documented success,
-/// sequences and generated valid input delete or disable what they are given. Errors,
-/// credential and (most) invalid-input cases leave it as it is, unless the server is broken.
+/// Whether a case consumes its fixture when the server is correct (see
+/// [`Case::consumes_fixture`]).
 fn consumes(case: &Case) -> bool {
-    // The malformed-body property also sends valid bodies under a wrong Content-Type, which a
-    // lenient server would carry out.
-    matches!(case.kind, Kind::Success | Kind::Stateful | Kind::Valid)
-        || matches!(
-            case.plan,
-            Plan::Property {
-                property: Property::MalformedBody,
-                ..
-            }
-        )
+    case.consumes_fixture()
 }
 
 /// On a live target every destructive case that consumes its fixture gets an entry of the

@@ -257,8 +257,8 @@ fn mock(
 ) -> ExitCode {
     use contract_harness::mock::{Fault, MockConfig, MockServer, Seed};
     if list_faults {
-        for f in Fault::ALL {
-            println!("{:<32} {:<22} {}", f.name(), f.kind(), f.description());
+        for f in Fault::ALL.iter().chain(Fault::VARIANTS) {
+            println!("{:<38} {:<22} {}", f.name(), f.kind(), f.description());
         }
         return ExitCode::SUCCESS;
     }
@@ -350,9 +350,8 @@ fn mutants(specs: &std::path::Path, names: &[String], threads: usize) -> ExitCod
     {
         eprintln!("harness error: {e}");
     }
-    let ok = clean.failed.is_empty()
-        && clean.errors.is_empty()
-        && runs.iter().all(|r| !r.failed.is_empty());
+    let ok =
+        clean.failed.is_empty() && clean.errors.is_empty() && runs.iter().all(|r| r.as_expected());
     if ok {
         ExitCode::SUCCESS
     } else {

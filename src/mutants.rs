@@ -1,13 +1,18 @@
 //! Mutation check of the suite: runs every case once against the correct mock and once per
-//! fault of the mock's catalogue, and tells which cases caught each fault. Snapshots are off,
-//! so only the contract checks themselves can catch a fault.
+//! fault of the mock's catalogue, and tells which cases caught each fault: by an assertion (the
+//! case fails), or by a snapshot diff (the case passes, but what it records, where the pages
+//! leave the answer open, differs from the correct mock's record). Nothing is written to disk.
 
+use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use crate::exec::{Ctx, PropSettings, Target, Verdict, client, run_case};
-use crate::generate::{self, Case};
+use crate::report::snapshot::snapshot_value;
+use serde_json::Value;
+
+use crate::generate::{self, Case, Plan};
 use crate::mock::{Fault, Seed};
 use crate::spec::SpecSet;
 
@@ -20,11 +25,18 @@ pub struct SuiteRun {
     pub failed: Vec<String>,
     /// Cases that could not run (harness errors).
     pub errors: Vec<String>,
+    /// Cases that passed but recorded another answer than the correct mock's.
+    pub diffs: Vec<String>,
+    /// What each passing snapshot case recorded (the snapshot value), by case name.
+    pub recorded: BTreeMap<String, Value>,
     /// Cases run.
     pub ran: usize,
     /// Wall time.
     pub elapsed: Duration,
 }
+
+/// Failed cases, harness errors, and what each passing snapshot case recorded.
+type Results = (Vec<String>, Vec<String>, BTreeMap<String, Value>);
 
 /// Runs every case against the embedded mock with `fault`, on `threads` threads.
 pub fn run_suite(
@@ -38,13 +50,16 @@ pub fn run_suite(
     let start = Instant::now();
     let target = Target::embedded(seed.clone(), fault);
     let next = AtomicUsize::new(0);
-    let results: std::sync::Mutex<(Vec<String>, Vec<String>)> = Default::default();
+    let results: std::sync::Mutex<Results> = Default::default();
+    let names = fixture_names(&target);
     let client = match client::shared(&target.limits) {
         Ok(c) => c,
         Err(e) => {
             return SuiteRun {
                 fault,
                 failed: Vec::new(),
+                diffs: Vec::new(),
+                recorded: BTreeMap::new(),
                 errors: vec![e.to_string()],
                 ran: 0,
                 elapsed: start.elapsed(),
@@ -67,7 +82,17 @@ pub fn run_suite(
                     let mut r = results
                         .lock()
                         .unwrap_or_else(std::sync::PoisonError::into_inner);
+                    let recorded = matches!(
+                        case.plan,
+                        Plan::Single { snapshot: true, .. } | Plan::Sequence { .. }
+                    );
                     match outcome.verdict {
+                        Verdict::Passed if recorded => {
+                            let empty = BTreeMap::new();
+                            let names = names.get(&case.service).unwrap_or(&empty);
+                            let value = snapshot_value(&outcome.exchanges, names);
+                            r.2.insert(case.name.clone(), value);
+                        }
                         Verdict::Passed => {}
                         Verdict::Failed { .. } => r.0.push(case.name.clone()),
                         Verdict::Error(e) => r.1.push(format!("{}: {e}", case.name)),
@@ -76,7 +101,7 @@ pub fn run_suite(
             });
         }
     });
-    let (mut failed, mut errors) = results
+    let (mut failed, mut errors, recorded) = results
         .into_inner()
         .unwrap_or_else(std::sync::PoisonError::into_inner);
     failed.sort();
@@ -84,6 +109,8 @@ pub fn run_suite(
     SuiteRun {
         fault,
         failed,
+        diffs: Vec::new(),
+        recorded,
         errors,
         ran: cases.len(),
         elapsed: start.elapsed(),
@@ -105,15 +132,56 @@ pub fn run_all(
     let clean = run_suite(specs, &cases, seed, None, proptest, threads);
     let runs = faults
         .iter()
-        .map(|f| run_suite(specs, &cases, seed, Some(*f), proptest, threads))
+        .map(|f| {
+            let mut run = run_suite(specs, &cases, seed, Some(*f), proptest, threads);
+            run.diffs = run
+                .recorded
+                .iter()
+                .filter(|(name, v)| clean.recorded.get(*name) != Some(*v))
+                .map(|(name, _)| name.clone())
+                .collect();
+            run
+        })
         .collect();
     (clean, runs)
+}
+
+/// Fixture value → `fixture.value` name, per service, as the snapshots write them.
+fn fixture_names(target: &Target) -> BTreeMap<String, BTreeMap<String, String>> {
+    let mut out: BTreeMap<String, BTreeMap<String, String>> = BTreeMap::new();
+    for (service, fixtures) in &target.fixtures {
+        let names = out.entry(service.clone()).or_default();
+        for (fixture, pool) in fixtures {
+            for (name, value) in pool.iter().flatten() {
+                names
+                    .entry(value.clone())
+                    .or_insert_with(|| format!("{fixture}.{name}"));
+            }
+        }
+    }
+    out
+}
+
+impl SuiteRun {
+    /// Whether the fault was noticed: a case failed, or a recorded answer changed.
+    pub fn caught(&self) -> bool {
+        !self.failed.is_empty() || !self.diffs.is_empty()
+    }
+
+    /// What the run must show: a violation caught, a lenient variant (not a violation) with
+    /// no case failing.
+    pub fn as_expected(&self) -> bool {
+        match self.fault {
+            Some(f) if !f.is_violation() => self.failed.is_empty(),
+            _ => self.caught(),
+        }
+    }
 }
 
 /// The table: one line per fault with the cases that caught it.
 pub fn table(clean: &SuiteRun, runs: &[SuiteRun]) -> String {
     let mut s = format!(
-        "correct mock: {} cases, {} failed, {} harness errors ({:.2}s)\n\n{:<32} {:<22} {:>6}  caught by\n",
+        "correct mock: {} cases, {} failed, {} harness errors ({:.2}s)\n\n{:<38} {:<22} {:>6}  caught by (assertions; else snapshot diffs)\n",
         clean.ran,
         clean.failed.len(),
         clean.errors.len(),
@@ -127,19 +195,57 @@ pub fn table(clean: &SuiteRun, runs: &[SuiteRun]) -> String {
         let kind = r.fault.map_or("-", Fault::kind);
         let first: Vec<&str> = r.failed.iter().take(3).map(String::as_str).collect();
         let more = r.failed.len().saturating_sub(3);
-        let caught = if r.failed.is_empty() {
-            "NOT CAUGHT".to_string()
-        } else if more > 0 {
+        let diffs: Vec<&str> = r.diffs.iter().take(3).map(String::as_str).collect();
+        let more_diffs = r.diffs.len().saturating_sub(3);
+        let variant = r.fault.is_some_and(|f| !f.is_violation());
+        let caught = if variant && r.failed.is_empty() {
+            format!("passes (not a violation; {} records differ)", r.diffs.len())
+        } else if variant {
+            format!("FAILS A CORRECT VARIANT: {}", first.join(", "))
+        } else if !r.failed.is_empty() && more > 0 {
             format!("{} (+{more} more)", first.join(", "))
-        } else {
+        } else if !r.failed.is_empty() {
             first.join(", ")
+        } else if r.diffs.is_empty() {
+            "NOT CAUGHT".to_string()
+        } else if more_diffs > 0 {
+            format!("snapshot diff: {} (+{more_diffs} more)", diffs.join(", "))
+        } else {
+            format!("snapshot diff: {}", diffs.join(", "))
         };
-        s.push_str(&format!(
-            "{f:<32} {kind:<22} {:>6}  {caught}\n",
+        let count = if r.failed.is_empty() {
+            r.diffs.len()
+        } else {
             r.failed.len()
+        };
+        s.push_str(&format!("{f:<38} {kind:<22} {count:>6}  {caught}\n"));
+    }
+    let faults: Vec<&SuiteRun> = runs
+        .iter()
+        .filter(|r| r.fault.is_none_or(Fault::is_violation))
+        .collect();
+    let caught = faults.iter().filter(|r| r.caught()).count();
+    let by_diff = faults
+        .iter()
+        .filter(|r| r.failed.is_empty() && !r.diffs.is_empty())
+        .count();
+    s.push('\n');
+    if !faults.is_empty() {
+        s.push_str(&format!(
+            "{caught} of {} faults caught ({} by assertions, {by_diff} by snapshot diffs only)\n",
+            faults.len(),
+            caught - by_diff
         ));
     }
-    let caught = runs.iter().filter(|r| !r.failed.is_empty()).count();
-    s.push_str(&format!("\n{caught} of {} faults caught\n", runs.len()));
+    let variants = runs.len() - faults.len();
+    if variants > 0 {
+        let passed = runs
+            .iter()
+            .filter(|r| r.fault.is_some_and(|f| !f.is_violation()) && r.failed.is_empty())
+            .count();
+        s.push_str(&format!(
+            "{passed} of {variants} lenient variants pass every case\n"
+        ));
+    }
     s
 }

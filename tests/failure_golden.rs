@@ -111,6 +111,27 @@ fn a_skipped_signature_check_is_a_refusal_failure() {
     );
 }
 
+/// Golden shrink: a server that answers 500 to an org_id longer than 200 characters; the
+/// generated id that first fails is long (up to 400 characters) and shrinks to at most 2
+/// characters more than the shortest failing one (201).
+#[test]
+fn a_long_id_shrinks_to_the_shortest_failing_length() {
+    let case = "oneaccess::disable_organization::valid::documented_responses";
+    golden(Fault::DisableOrgLongId500, case);
+    let text = failure_text(Fault::DisableOrgLongId500, case);
+    let line = text
+        .lines()
+        .find(|l| l.contains("minimal input (after"))
+        .expect("a minimal input line");
+    let chars: usize = line
+        .rsplit_once('(')
+        .and_then(|(_, tail)| tail.split_whitespace().next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("no length in {line}"));
+    assert!((201..=203).contains(&chars), "{line}");
+    assert!(line.contains("shrink steps"), "{line}");
+}
+
 #[test]
 fn normalize_replaces_ports_and_timestamps() {
     assert_eq!(

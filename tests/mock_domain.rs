@@ -246,3 +246,38 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, failure_persistence: None, ..ProptestConfig::default() })]
+
+    /// DataArts removals are all or nothing: a list naming a non-member is refused and changes
+    /// nothing; otherwise every named member is gone. The `partial` fault breaks exactly that.
+    #[test]
+    fn dataarts_removal_is_all_or_nothing(
+        members in proptest::collection::btree_set("[a-d]", 0..4),
+        ids in proptest::collection::vec("[a-f]", 0..5),
+    ) {
+        use contract_harness::mock::dataarts::domain::DataArts;
+        let mut state = DataArts::default();
+        state.projects.insert("p".into(), BTreeMap::from([("w".to_string(), members.clone())]));
+        let before = state.clone();
+        let all_members = ids.iter().all(|id| members.contains(id));
+        match state.delete_users("p", "w", &ids, false) {
+            Ok(()) => {
+                prop_assert!(all_members, "a list with a non-member was carried out");
+                let left = &state.projects["p"]["w"];
+                prop_assert!(ids.iter().all(|id| !left.contains(id)));
+                prop_assert_eq!(left.len(), members.iter().filter(|m| !ids.contains(m)).count());
+            }
+            Err(_) => {
+                prop_assert!(!all_members, "a list of members was refused");
+                prop_assert_eq!(&state, &before, "a refused removal changed the state");
+            }
+        }
+        let mut broken = before.clone();
+        if broken.delete_users("p", "w", &ids, true).is_err() && ids.iter().any(|id| members.contains(id)) {
+            prop_assert_ne!(&broken, &before, "the partial fault removes the members it names");
+        }
+        prop_assert!(state.delete_users("nope", "w", &ids, false).is_err());
+    }
+}

@@ -371,12 +371,86 @@ async fn dataarts_iam_token_delete_users_and_dayu_4402() {
     );
     let (s, _) = m.delete_users(Some(&token), "{not json").await;
     assert_eq!(s, 400);
+    // All or nothing: a member and a non-member are refused together, and the member stays.
+    let (s, b) = m
+        .delete_users(
+            Some(&token),
+            r#"{"user_ids":["5f1c2b7e09d34a5c8e6f7a8b9c0d1e2f","nobody"]}"#,
+        )
+        .await;
+    assert_eq!((s, b["error_code"].as_str()), (400, Some("DAYU.4402")));
+    let (s, b) = m
+        .delete_users(
+            Some(&token),
+            r#"{"user_ids":["5f1c2b7e09d34a5c8e6f7a8b9c0d1e2f"]}"#,
+        )
+        .await;
+    assert_eq!((s, b), (200, json!({"message": null, "is_success": true})));
     assert_eq!(m.delete_users(None, "{}").await.0, 401);
     assert_eq!(
         m.delete_users(Some("iam-expired-9c2e44d1"), "{}").await.0,
         401
     );
     assert_eq!(m.delete_users(Some("%%%"), "{}").await.0, 401);
+}
+
+/// The unbind page tells the client to send JSON; the mock refuses text/plain with 415 (its
+/// own choice), and its lenient variant carries the request out, as a correct server may.
+#[tokio::test]
+async fn a_text_plain_unbind_is_refused_by_the_mock_and_carried_out_by_the_lenient_variant() {
+    let path = format!(
+        "/api/v2/tenant/applications/{OA_APP}/accounts/public-account/{OA_ACCOUNT}/users/unbind"
+    );
+    for (fault, expected) in [(None, 415), (Some(Fault::LenientContentType), 200)] {
+        let m = Mock::start(fault).await;
+        let auth = m.all().await;
+        let (s, _, b) = m
+            .send(
+                m.http
+                    .post(m.url(&path))
+                    .header("authorization", &auth)
+                    .header("content-type", "text/plain")
+                    .body(r#"{"user_names":["cq04130006"]}"#),
+            )
+            .await;
+        assert_eq!(s, expected, "{fault:?}: {b}");
+    }
+}
+
+/// The new faults do what the catalogue says.
+#[tokio::test]
+async fn the_faults_of_open_and_implied_promises() {
+    let m = Mock::start(Some(Fault::DeleteOrgIgnoresDisabledChildren)).await;
+    let auth = m.all().await;
+    assert_eq!(m.delete_org(&auth, "org-children-off").await.0, 204);
+    assert_eq!(
+        m.delete_org(&auth, "org-parent").await.0,
+        400,
+        "enabled children still count"
+    );
+
+    let m = Mock::start(Some(Fault::UnbindWhitespaceAppIdUnknown)).await;
+    let auth = m.all().await;
+    let names = json!({"user_names": ["cq04130006"]});
+    let (s, b) = m.unbind(&auth, "%20", OA_ACCOUNT, names.clone()).await;
+    assert_eq!(err(s, &b), (400, "APP.0001", "应用不存在"));
+    let m = Mock::start(None).await;
+    let auth = m.all().await;
+    let (s, b) = m.unbind(&auth, "%20", OA_ACCOUNT, names.clone()).await;
+    assert_eq!(err(s, &b), (400, "APP.0006", "应用ID不能为空"));
+
+    let m = Mock::start(Some(Fault::UnbindWrongAccountId)).await;
+    let auth = m.all().await;
+    let (s, b) = m.unbind(&auth, OA_APP, OA_ACCOUNT, names).await;
+    assert_eq!((s, &b), (200, &json!({"account_id": OA_APP})));
+
+    let m = Mock::start(Some(Fault::OneaccessExpiredRefused403)).await;
+    assert_eq!(
+        m.delete_org("Bearer oa-expired-3f5d2c1b9a7e", "org-leaf")
+            .await
+            .0,
+        403
+    );
 }
 
 #[tokio::test]

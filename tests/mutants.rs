@@ -1,6 +1,7 @@
-//! The suite is worth running: against the correct mock every case passes, and against every
-//! fault of the mock's catalogue at least one case fails (snapshots off, so the contract
-//! checks alone must catch it).
+//! The suite is worth running: against the correct mock every case passes, and every fault of
+//! the mock's catalogue is caught, by an assertion or by a snapshot diff against the correct
+//! mock's records; against the lenient variants (behaviour the pages leave open) every case
+//! passes: the suite invents no promise.
 
 use std::path::Path;
 use std::sync::Arc;
@@ -28,10 +29,19 @@ fn every_fault_is_caught_and_the_correct_mock_passes() {
     );
     let missed: Vec<&str> = runs
         .iter()
-        .filter(|r| r.failed.is_empty())
+        .filter(|r| !r.caught())
         .filter_map(|r| r.fault.map(Fault::name))
         .collect();
     assert!(missed.is_empty(), "faults not caught: {missed:?}\n{table}");
+    // The faults of behaviour the pages leave open are caught by the records, not asserted.
+    for f in [
+        Fault::OneaccessExpiredRefused403,
+        Fault::UnbindWhitespaceAppIdUnknown,
+    ] {
+        let r = runs.iter().find(|r| r.fault == Some(f)).expect("run");
+        assert!(r.failed.is_empty(), "{f} is asserted: {:?}", r.failed);
+        assert!(!r.diffs.is_empty(), "{f} changes no record");
+    }
     for r in &runs {
         assert!(
             r.errors.is_empty(),
@@ -40,4 +50,65 @@ fn every_fault_is_caught_and_the_correct_mock_passes() {
             r.errors
         );
     }
+}
+
+/// A correct server may accept a body sent as `text/plain`: the unbind page tells the client
+/// which Content-Type to send and promises no rejection. Against that variant every case
+/// passes (no invented promise), and what it does differently shows up only in the records.
+#[test]
+fn the_lenient_variant_passes_every_case() {
+    let loaded = spec::load(Path::new("specs")).expect("specs");
+    let seed = Arc::new(Seed::builtin());
+    let settings = PropSettings {
+        cases: 32,
+        seed: 0x00C0_FFEE,
+    };
+    let (clean, runs) = mutants::run_all(&loaded.specs, &seed, settings, 2, Fault::VARIANTS);
+    assert!(!Fault::VARIANTS.is_empty());
+    for r in &runs {
+        assert!(
+            r.failed.is_empty() && r.errors.is_empty(),
+            "the suite fails a correct variant ({:?}): {:?} {:?}",
+            r.fault,
+            r.failed,
+            r.errors
+        );
+    }
+    let lenient = runs
+        .iter()
+        .find(|r| r.fault == Some(Fault::LenientContentType))
+        .expect("the lenient run");
+    assert!(
+        lenient.diffs.contains(
+            &"oneaccess::unbind_public_account_users::invalid::content_type_text_plain".to_string()
+        ),
+        "the lenient variant answers text/plain differently: {:?}",
+        lenient.diffs
+    );
+    // The other variants take the other branch of the follow-ups: the padded id or the mixed
+    // list is carried out, and the follow-up is recorded, not asserted.
+    for (variant, case) in [
+        (
+            Fault::LenientTrimsIds,
+            "oneaccess::delete_organization::stateful::after_edge_org_id_padded",
+        ),
+        (
+            Fault::LenientIgnoresNonMembers,
+            "dataarts::delete_workspace_users::stateful::mixed_user_ids",
+        ),
+    ] {
+        let r = runs.iter().find(|r| r.fault == Some(variant)).expect("run");
+        assert!(
+            r.diffs.contains(&case.to_string()),
+            "{variant}: {:?}",
+            r.diffs
+        );
+    }
+    assert!(runs.iter().all(|r| r.as_expected()));
+    assert!(
+        mutants::table(&clean, &runs).contains("3 of 3 lenient variants pass every case"),
+        "{}",
+        mutants::table(&clean, &runs)
+    );
+    assert!(clean.failed.is_empty());
 }

@@ -71,6 +71,26 @@ fn trigger_naming_unknown_fixture() {
 }
 
 #[test]
+fn trigger_and_triggers_together() {
+    golden("trigger_and_triggers");
+}
+
+#[test]
+fn an_error_without_a_trigger() {
+    golden("missing_trigger");
+}
+
+#[test]
+fn two_triggers_of_one_error_with_the_same_name() {
+    golden("duplicate_trigger");
+}
+
+#[test]
+fn success_field_naming_no_fixture_value() {
+    golden("unknown_field_placeholder");
+}
+
+#[test]
 fn several_mistakes_are_all_reported() {
     golden("several_mistakes");
 }

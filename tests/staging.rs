@@ -38,8 +38,11 @@ const SECRETS: &[&str] = &[
     "apim-expired-71aa0c3e",
 ];
 
-/// The built-in seed with a pool of six leaf organizations, so that every case consuming
-/// `org_leaf` gets one of its own.
+/// Leaf organizations in the `org_leaf` pool: every case that may consume one (successes,
+/// sequences, follow-ups after refusals, inputs a correct server may carry out) gets its own.
+const LEAVES: usize = 40;
+
+/// The built-in seed with a pool of [`LEAVES`] leaf organizations.
 fn seed() -> Seed {
     let mut seed = Seed::builtin();
     let leaf = seed
@@ -49,7 +52,7 @@ fn seed() -> Seed {
         .find(|o| o.id == "org-leaf")
         .cloned()
         .expect("org-leaf");
-    for i in 1..6 {
+    for i in 1..LEAVES {
         let mut o = leaf.clone();
         o.id = format!("org-leaf-{i}");
         seed.oneaccess.organizations.push(o);
@@ -60,17 +63,12 @@ fn seed() -> Seed {
 fn target_file(dir: &Path, designate: bool) -> PathBuf {
     let seed = seed();
     let mut fixtures = serde_json::to_value(&seed.fixtures).expect("fixtures");
-    fixtures["oneaccess"]["org_leaf"] = json!(
-        [
-            "org-leaf",
-            "org-leaf-1",
-            "org-leaf-2",
-            "org-leaf-3",
-            "org-leaf-4",
-            "org-leaf-5"
-        ]
-        .map(|o| json!({"org_id": o}))
-    );
+    fixtures["oneaccess"]["org_leaf"] = (0..LEAVES)
+        .map(|i| match i {
+            0 => json!({"org_id": "org-leaf"}),
+            i => json!({"org_id": format!("org-leaf-{i}")}),
+        })
+        .collect();
     let destructive: serde_json::Map<String, serde_json::Value> = seed
         .fixtures
         .iter()
@@ -143,7 +141,7 @@ fn run_against(fault: Option<Fault>, designate: bool, tag: &str) -> Run {
         .env("CONTRACT_TARGET", &target)
         .env("CONTRACT_REPORT_DIR", dir.join("reports"))
         .env("CONTRACT_SNAPSHOT_DIR", dir.join("snapshots"))
-        .env("INSTA_UPDATE", "always")
+        .env("CONTRACT_SNAPSHOTS", "update")
         .env("NO_PROXY", "127.0.0.1,localhost")
         .env_remove("CI")
         .env_remove("CONTRACT_MOCK_FAULT");
@@ -186,7 +184,7 @@ fn live_target_with_env_credentials_and_fixture_pools_passes_without_leaking() {
     let all = everything_written(&run);
     assert!(run.output.status.success(), "{all}");
     assert!(all.contains("test result: ok"), "{all}");
-    // org_leaf has a pool of six: its five consumers run, each on its own organization.
+    // org_leaf has a pool of forty: its consumers run, each on its own organization.
     for name in [
         "oneaccess::delete_organization::success::documented",
         "oneaccess::disable_organization::success::documented",
@@ -259,7 +257,7 @@ fn embedded_run_with_failures_and_reports_leaks_no_secret() {
         .env("CONTRACT_MOCK_FAULT", "dataarts-expired-token-accepted")
         .env("CONTRACT_REPORT_DIR", dir.join("reports"))
         .env("CONTRACT_SNAPSHOT_DIR", dir.join("snapshots"))
-        .env("INSTA_UPDATE", "always")
+        .env("CONTRACT_SNAPSHOTS", "update")
         .env_remove("CI")
         .env_remove("CONTRACT_BASE_URL")
         .env_remove("CONTRACT_TARGET")

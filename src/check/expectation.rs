@@ -1,7 +1,7 @@
 //! Evaluates a case's expectation on a response by combining the single checks; asserts only
 //! what the spec promises.
 
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 use super::content_type::content_type;
 use super::envelope::{envelope_success, is_envelope_error};
@@ -32,20 +32,40 @@ impl Promises<'_> {
             .unwrap_or(Value::from(0))
     }
 
-    /// Every failure of `obs` against `expect`; empty when it keeps the promise.
+    /// Every failure of `obs` against `expect`; empty when it keeps the promise. The success
+    /// case's `fields` are compared as written (see [`Promises::evaluate_with`]).
     pub fn evaluate(&self, obs: &Observed, expect: &Expect) -> Vec<Failure> {
+        self.evaluate_with(obs, expect, &self.op.success.case.fields)
+    }
+
+    /// Like [`Promises::evaluate`], with the success case's `fields` already filled with the
+    /// request's values (`account_id: "{{app_user_id}}"` becomes the id the request named).
+    pub fn evaluate_with(
+        &self,
+        obs: &Observed,
+        expect: &Expect,
+        fields: &Map<String, Value>,
+    ) -> Vec<Failure> {
         match expect {
-            Expect::Success => self.success(obs, true),
+            Expect::Success => self.success(obs, Some(fields)),
             Expect::Error(code) => self.error(obs, code),
             Expect::Refused => self.refused(obs),
             Expect::Rejected => self.rejected(obs),
-            Expect::Documented => self.documented(obs),
+            // Without the previous step to look at, nothing but a documented answer is known.
+            Expect::Documented | Expect::AfterRefusal => self.documented(obs),
+            Expect::Edge { may_succeed } => self.edge(obs, *may_succeed),
         }
     }
 
-    /// The documented success; `with_fields` also requires the success case's field values
-    /// (EnOS `data: true`: the page says `false` means the removal failed).
-    fn success(&self, obs: &Observed, with_fields: bool) -> Vec<Failure> {
+    /// Whether `obs` is the documented success (its fields not compared): a sequence asks
+    /// this of a step to know whether it was refused.
+    pub fn is_success(&self, obs: &Observed) -> bool {
+        self.success(obs, None).is_empty()
+    }
+
+    /// The documented success; with `fields`, also the success case's field values (EnOS
+    /// `data: true`: the page says `false` means the removal failed).
+    fn success(&self, obs: &Observed, fields: Option<&Map<String, Value>>) -> Vec<Failure> {
         let op = self.op;
         let at = At::op(op, "/success");
         if let Some(f) = not_a_server_error(obs, &at) {
@@ -66,7 +86,7 @@ impl Promises<'_> {
         if let Some(ct) = &op.success.content_type {
             out.extend(content_type(obs, ct, &At::op(op, "/success/content_type")));
         }
-        for (name, value) in op.success.case.fields.iter().filter(|_| with_fields) {
+        for (name, value) in fields.into_iter().flatten() {
             if obs.field(name) != Some(value) {
                 out.push(Failure::new(
                     "success_fields",
@@ -175,6 +195,32 @@ impl Promises<'_> {
         )]
     }
 
+    /// An input the page leaves open: never a 5xx; an error (a 4xx, or an error envelope)
+    /// in the documented error shape; a success only where `may_succeed`, and then the
+    /// documented one.
+    fn edge(&self, obs: &Observed, may_succeed: bool) -> Vec<Failure> {
+        let op = self.op;
+        let at = At::op(op, "/request");
+        if let Some(f) = not_a_server_error(obs, &at) {
+            return vec![f];
+        }
+        let fields = &self.service.errors;
+        let envelope_error = fields.carrier == Carrier::Envelope
+            && is_envelope_error(obs, &fields.code_field, &self.success_code());
+        if envelope_error || (400..500).contains(&obs.status) {
+            return self.error_schema(obs);
+        }
+        if may_succeed {
+            return self.success(obs, None);
+        }
+        vec![Failure::new(
+            "never_success",
+            &op.locate("/errors"),
+            "an error: the page documents one for a value that names nothing (or is empty)",
+            format!("HTTP {} {}", obs.status, obs.body_text(160)),
+        )]
+    }
+
     fn rejected(&self, obs: &Observed) -> Vec<Failure> {
         let op = self.op;
         let at = At::op(op, "/request/body");
@@ -217,7 +263,7 @@ impl Promises<'_> {
         if let Some(f) = not_a_server_error(obs, &At::op(op, "/success")) {
             return vec![f];
         }
-        let success = self.success(obs, false);
+        let success = self.success(obs, None);
         if success.is_empty() {
             return success;
         }
@@ -257,5 +303,86 @@ impl Promises<'_> {
             out.extend(success);
         }
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+    use serde_json::json;
+
+    /// The shipped specs, loaded once for all inputs.
+    fn specs() -> &'static crate::spec::SpecSet {
+        static SPECS: std::sync::OnceLock<crate::spec::SpecSet> = std::sync::OnceLock::new();
+        SPECS.get_or_init(|| {
+            crate::spec::load(std::path::Path::new("specs"))
+                .expect("specs")
+                .specs
+        })
+    }
+
+    fn observed(status: u16, body: &Value) -> Observed {
+        Observed::new(
+            status,
+            vec![("content-type".into(), "application/json".into())],
+            body.to_string().into_bytes(),
+        )
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 256, failure_persistence: None, ..ProptestConfig::default() })]
+
+        /// Edge inputs: a 5xx always fails; a 2xx passes only where a success is allowed;
+        /// a 4xx passes exactly when its body has the documented error shape.
+        #[test]
+        fn edge_answers_are_judged_by_what_the_page_documents(
+            status in 100u16..600,
+            code in "[A-Z]{3}\\.[0-9]{4}",
+            shaped in any::<bool>(),
+            may_succeed in any::<bool>(),
+        ) {
+            let set = specs();
+            let op = set.operation("delete_organization").expect("op");
+            let promises = Promises { op, service: set.service_of(op) };
+            let body = if shaped {
+                json!({"error_code": code, "error_msg": "x"})
+            } else {
+                json!({"code": code})
+            };
+            let failures = promises.evaluate(&observed(status, &body), &Expect::Edge { may_succeed });
+            match status {
+                500..=599 => prop_assert!(!failures.is_empty()),
+                400..=499 => prop_assert_eq!(failures.is_empty(), shaped),
+                200..=299 if !may_succeed => prop_assert!(failures.iter().any(|f| f.rule == "never_success")),
+                _ => {}
+            }
+        }
+    }
+
+    #[test]
+    fn success_fields_compare_with_the_request_values() {
+        let set = specs();
+        let op = set.operation("unbind_public_account_users").expect("op");
+        let promises = Promises {
+            op,
+            service: set.service_of(op),
+        };
+        let fields: Map<String, Value> = [("account_id".to_string(), json!("acct-1"))]
+            .into_iter()
+            .collect();
+        let ok = observed(200, &json!({"account_id": "acct-1"}));
+        assert!(
+            promises
+                .evaluate_with(&ok, &Expect::Success, &fields)
+                .is_empty()
+        );
+        let wrong = observed(200, &json!({"account_id": "app-1"}));
+        let failures = promises.evaluate_with(&wrong, &Expect::Success, &fields);
+        assert_eq!(failures.len(), 1);
+        assert_eq!(failures[0].rule, "success_fields");
+        // Without the previous step, a follow-up asserts no more than a documented answer.
+        assert!(promises.evaluate(&wrong, &Expect::AfterRefusal).is_empty());
+        assert!(promises.is_success(&ok));
     }
 }

@@ -7,6 +7,7 @@ pub mod error_code;
 pub mod error_message;
 pub mod expectation;
 pub mod failure;
+pub mod license;
 pub mod observed;
 pub mod response_schema;
 pub mod server_error;

@@ -109,16 +109,18 @@ fn setup(ctx: &Ctx<'_>, op: &Operation, property: &Property) -> Option<PropertyS
                         Ok("is not a valid JSON body".into())
                     }
                 }
-                Some(BodyOverride::Raw(_, ct)) => Ok(format!(
-                    "is sent with Content-Type {} where the page requires {json_ct}",
-                    ct.as_deref().unwrap_or("(none)")
-                )),
-                _ => Err("no raw body".into()),
+                _ => Err("not a raw body with the JSON Content-Type".into()),
             });
             Some(PropertySetup {
-                strategy: malformed_body(&b.schema, op.request.content_type.clone())
-                    .prop_map(body_input)
-                    .boxed(),
+                strategy: malformed_body(
+                    &b.schema,
+                    op.request
+                        .content_type
+                        .clone()
+                        .unwrap_or_else(|| "application/json".into()),
+                )
+                .prop_map(body_input)
+                .boxed(),
                 expect: Expect::Rejected,
                 scope,
             })
@@ -195,6 +197,8 @@ pub(crate) fn run_property(
     // the violation found is still reported.
     let harness_error: Mutex<Option<String>> = Mutex::new(None);
     let violation_seen = std::sync::atomic::AtomicBool::new(false);
+    // Every input tried after the first violation is a shrink step.
+    let shrink_steps = std::sync::atomic::AtomicU32::new(0);
     let call_for = |input: &Input| {
         let mut call = base_call.clone();
         call.values.extend(input.values.clone());
@@ -202,6 +206,9 @@ pub(crate) fn run_property(
         call
     };
     let result = runner.run(&setup.strategy, |input| {
+        if violation_seen.load(std::sync::atomic::Ordering::Relaxed) {
+            shrink_steps.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        }
         if let Some(why) = (setup.scope)(&input).err() {
             return Err(TestCaseError::reject(why));
         }
@@ -276,6 +283,8 @@ pub(crate) fn run_property(
                                 seed: ctx.proptest.seed,
                                 cases: ctx.proptest.cases,
                                 recheck,
+                                shrink_steps: shrink_steps
+                                    .load(std::sync::atomic::Ordering::Relaxed),
                             }),
                         },
                         exchanges: Vec::new(),

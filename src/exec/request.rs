@@ -97,6 +97,14 @@ pub fn fill(template: &Value, values: &BTreeMap<String, String>) -> Value {
     }
 }
 
+/// Replaces `{{name}}` placeholders in a text.
+pub fn fill_text(template: &str, values: &BTreeMap<String, String>) -> String {
+    match fill(&Value::String(template.to_string()), values) {
+        Value::String(s) => s,
+        other => other.to_string(),
+    }
+}
+
 /// The request of `call` on `op`.
 ///
 /// # Errors
@@ -116,18 +124,20 @@ pub fn prepare(
         };
         path.push_str(&rest[..start]);
         let name = &rest[start + 1..start + len];
-        // An empty value only where a trigger sets it on purpose (APP.0006: app_id empty).
-        let value = call
-            .input
-            .path
-            .get(name)
-            .or_else(|| values.get(name))
-            .ok_or_else(|| HarnessError::MissingValue {
-                service: op.service.clone(),
-                fixture: call.fixture.clone(),
-                value: name.to_string(),
-            })?;
-        path.push_str(&percent_encoding::utf8_percent_encode(value, SEGMENT).to_string());
+        // An empty value only where a trigger sets it on purpose (APP.0006: app_id empty);
+        // an input value may name fixture values (`" {{org_id}} "`: the id, padded).
+        let value = match call.input.path.get(name) {
+            Some(v) => fill_text(v, &values),
+            None => values
+                .get(name)
+                .cloned()
+                .ok_or_else(|| HarnessError::MissingValue {
+                    service: op.service.clone(),
+                    fixture: call.fixture.clone(),
+                    value: name.to_string(),
+                })?,
+        };
+        path.push_str(&percent_encoding::utf8_percent_encode(&value, SEGMENT).to_string());
         rest = &rest[start + len + 1..];
     }
     path.push_str(rest);
@@ -161,7 +171,7 @@ pub fn prepare(
                 }
                 if let Some(obj) = body.as_object_mut() {
                     for (k, v) in &call.input.body {
-                        obj.insert(k.clone(), v.clone());
+                        obj.insert(k.clone(), fill(v, &values));
                     }
                     for k in &call.input.remove {
                         obj.remove(k);
@@ -178,6 +188,12 @@ pub fn prepare(
             }
         },
     };
+    if let Some(ct) = &call.content_type {
+        headers.retain(|(k, _)| !k.eq_ignore_ascii_case("content-type"));
+        if let Some(ct) = ct {
+            headers.push(("Content-Type".to_string(), ct.clone()));
+        }
+    }
     for (k, v) in &op.request.headers {
         headers.push((k.clone(), v.clone()));
     }

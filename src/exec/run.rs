@@ -6,7 +6,7 @@ use serde_json::Value;
 use super::client::Client;
 use super::credentials::apply_cred;
 use super::error::HarnessError;
-use super::request::{Prepared, prepare};
+use super::request::{Prepared, call_values, fill, prepare};
 use super::runtime::runtime;
 use super::target::Target;
 use crate::check::{Failure, Observed, Promises};
@@ -78,6 +78,8 @@ pub struct PropertyFailure {
     pub cases: u32,
     /// What the re-check of the minimal input found.
     pub recheck: String,
+    /// Inputs tried while shrinking.
+    pub shrink_steps: u32,
 }
 
 /// How a case ended.
@@ -137,7 +139,13 @@ pub async fn exchange(
         None => ctx.target.live_base(&op.service).unwrap_or_default(),
     };
     let response = ctx.client.send(&base, &req).await?;
-    let failures = Promises { op, service }.evaluate(&response, expect);
+    // `fields: { account_id: "{{app_user_id}}" }` compares with the value the request named.
+    let values = call_values(ctx.target, &op.service, call)?;
+    let fields = match fill(&Value::Object(op.success.case.fields.clone()), &values) {
+        Value::Object(m) => m,
+        _ => op.success.case.fields.clone(),
+    };
+    let failures = Promises { op, service }.evaluate_with(&response, expect, &fields);
     Ok((
         Exchange {
             base,
@@ -202,8 +210,18 @@ pub(crate) fn finish(
 }
 
 fn run_sequence(ctx: &Ctx<'_>, base: Option<&str>, steps: &[(Call, Expect)]) -> Outcome {
-    let mut exchanges = Vec::new();
+    let mut exchanges: Vec<Exchange> = Vec::new();
     for (i, (call, expect)) in steps.iter().enumerate() {
+        // After a refusal the documented success is asserted; after a success, recorded.
+        let expect = match (expect, exchanges.last()) {
+            (Expect::AfterRefusal, Some(prev)) => match op_and_service(ctx.specs, &prev.op) {
+                Ok((op, service)) if !(Promises { op, service }).is_success(&prev.response) => {
+                    &Expect::Success
+                }
+                _ => &Expect::Documented,
+            },
+            _ => expect,
+        };
         match runtime().block_on(exchange(ctx, base, call, expect)) {
             Ok((ex, failures)) => {
                 exchanges.push(ex);

@@ -89,6 +89,8 @@ pub struct Call {
     pub input: InputChange,
     /// A replacement body.
     pub body: Option<BodyOverride>,
+    /// A replacement Content-Type of the documented body (`Some(None)`: no header).
+    pub content_type: Option<Option<String>>,
     /// Credential.
     pub cred: Cred,
 }
@@ -104,6 +106,7 @@ impl Call {
             values: BTreeMap::new(),
             input: InputChange::default(),
             body: None,
+            content_type: None,
             cred: Cred::Role("default".into()),
         }
     }
@@ -122,6 +125,17 @@ pub enum Expect {
     Rejected,
     /// Any documented response (success or a documented error), never a 5xx.
     Documented,
+    /// An input the page leaves open (an edge value, a Content-Type other than the one the
+    /// client is told to send): never a 5xx, an error in the documented error shape, and a
+    /// success only when `may_succeed` (the page documents no error for it). The answer itself
+    /// is recorded in a snapshot.
+    Edge {
+        /// Whether a correct server may carry the request out.
+        may_succeed: bool,
+    },
+    /// The documented success after a refusal (asserted: the refusal changed nothing); when the
+    /// previous step was not refused, any documented response (recorded).
+    AfterRefusal,
 }
 
 /// The property of a property-based case.
@@ -133,7 +147,7 @@ pub enum Property {
         /// The field.
         field: Option<String>,
     },
-    /// Malformed JSON and wrong content types are rejected.
+    /// Malformed JSON (sent with the JSON Content-Type) is rejected.
     MalformedBody,
     /// Any value that names nothing gives the documented error.
     UnknownValue {
@@ -209,6 +223,29 @@ impl Case {
         }
     }
 
+    /// Whether a correct server may delete or disable the case's fixture: the documented
+    /// success, sequences, generated valid input, and inputs a correct server may carry out
+    /// (a padded id, a Content-Type the page does not forbid). On a live target such a case
+    /// gets a fixture entry of its own.
+    pub fn consumes_fixture(&self) -> bool {
+        let may_carry_out = |e: &Expect| {
+            matches!(
+                e,
+                Expect::Success
+                    | Expect::Documented
+                    | Expect::AfterRefusal
+                    | Expect::Edge { may_succeed: true }
+            )
+        };
+        match &self.plan {
+            // A sequence of refusals only (the same error twice) leaves its fixture as it is.
+            Plan::Sequence { steps } => steps.iter().any(|(_, e)| may_carry_out(e)),
+            Plan::Single { expect, .. } => self.kind == Kind::Success || may_carry_out(expect),
+            Plan::Property { .. } => self.kind == Kind::Valid,
+            Plan::Shape { .. } => false,
+        }
+    }
+
     /// Fixtures whose values the case sends.
     pub fn fixtures(&self) -> Vec<&str> {
         let calls: Vec<&Call> = match &self.plan {
@@ -221,5 +258,60 @@ impl Case {
         out.sort_unstable();
         out.dedup();
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn case(kind: Kind, plan: Plan) -> Case {
+        Case {
+            name: "s::o::k::d".into(),
+            service: "s".into(),
+            operation: "o".into(),
+            kind,
+            spec_at: String::new(),
+            about: String::new(),
+            plan,
+            ignore: None,
+        }
+    }
+
+    #[test]
+    fn only_cases_a_correct_server_may_carry_out_consume_their_fixture() {
+        let call = Call::success("o", "f");
+        let single = |expect| Plan::Single {
+            call: call.clone(),
+            expect,
+            snapshot: false,
+        };
+        assert!(case(Kind::Success, single(Expect::Success)).consumes_fixture());
+        assert!(!case(Kind::Error, single(Expect::Error(1.into()))).consumes_fixture());
+        assert!(!case(Kind::Auth, single(Expect::Refused)).consumes_fixture());
+        assert!(case(Kind::Invalid, single(Expect::Edge { may_succeed: true })).consumes_fixture());
+        assert!(
+            !case(Kind::Invalid, single(Expect::Edge { may_succeed: false })).consumes_fixture()
+        );
+        let twice = Plan::Sequence {
+            steps: vec![
+                (call.clone(), Expect::Error(1.into())),
+                (call.clone(), Expect::Error(1.into())),
+            ],
+        };
+        assert!(!case(Kind::Stateful, twice).consumes_fixture());
+        let then_success = Plan::Sequence {
+            steps: vec![
+                (call.clone(), Expect::Refused),
+                (call.clone(), Expect::Success),
+            ],
+        };
+        assert!(case(Kind::Stateful, then_success).consumes_fixture());
+        let property = |property| Plan::Property {
+            property,
+            base: call.clone(),
+        };
+        assert!(case(Kind::Valid, property(Property::ValidInput)).consumes_fixture());
+        assert!(!case(Kind::Invalid, property(Property::MalformedBody)).consumes_fixture());
     }
 }

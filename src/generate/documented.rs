@@ -1,7 +1,7 @@
 //! Cases for what the page documents directly: the success and each error code.
 
 use super::case::{Call, Case, Cred, Expect, Kind, Plan};
-use crate::spec::{Operation, Service, Trigger};
+use crate::spec::{DocError, Operation, Service, Trigger};
 
 /// The documented success of an operation.
 pub fn success(op: &Operation, name_prefix: &str) -> Case {
@@ -62,30 +62,46 @@ pub fn granted(op: &Operation, service: &Service, name_prefix: &str) -> Vec<Case
         .collect()
 }
 
-/// One case per documented error, provoked by its trigger.
+/// The request that provokes a trigger (`None`: not provokable).
+pub fn trigger_call(op: &Operation, trigger: &Trigger) -> Option<Call> {
+    let mut call = Call::success(&op.id, &op.success.case.fixture);
+    match trigger {
+        Trigger::Input(change) => call.input = change.clone(),
+        Trigger::Unknown(value) => {
+            call.values.insert(value.clone(), unknown_id(value));
+        }
+        Trigger::Fixture(f) => call.fixture = f.clone(),
+        Trigger::NotProvokable(_) => return None,
+    }
+    Some(call)
+}
+
+/// The name detail of an error's `j`-th trigger: the code for the first, the code and the
+/// trigger's detail for the others (`ORG.0020`, `ORG.0020::org_children_disabled`), so that
+/// names that existed before `triggers:` stay as they were.
+pub fn error_detail(e: &DocError, j: usize, trigger: &Trigger) -> String {
+    if j == 0 {
+        e.code_text()
+    } else {
+        format!("{}::{}", e.code_text(), trigger.detail())
+    }
+}
+
+/// The spec pointer of an error's `j`-th trigger.
+pub fn trigger_pointer(e: &DocError, i: usize, j: usize) -> String {
+    match e.trigger {
+        Some(_) => format!("/errors/{i}/trigger"),
+        None => format!("/errors/{i}/triggers/{j}"),
+    }
+}
+
+/// One case per documented error and trigger.
 pub fn errors(op: &Operation, name_prefix: &str) -> Vec<Case> {
-    op.errors
-        .iter()
-        .enumerate()
-        .map(|(i, e)| {
-            let code = e.code_text();
-            let mut call = Call::success(&op.id, &op.success.case.fixture);
-            let plan = match &e.trigger {
-                Trigger::Input(change) => {
-                    call.input = change.clone();
-                    Some(call)
-                }
-                Trigger::Unknown(value) => {
-                    call.values.insert(value.clone(), unknown_id(value));
-                    Some(call)
-                }
-                Trigger::Fixture(f) => {
-                    call.fixture = f.clone();
-                    Some(call)
-                }
-                Trigger::NotProvokable(_) => None,
-            };
-            let plan = match plan {
+    let mut out = Vec::new();
+    for (i, e) in op.errors.iter().enumerate() {
+        let code = e.code_text();
+        for (j, trigger) in e.all_triggers().into_iter().enumerate() {
+            let plan = match trigger_call(op, trigger) {
                 Some(call) => Plan::Single {
                     call,
                     expect: Expect::Error(e.code.clone()),
@@ -95,19 +111,54 @@ pub fn errors(op: &Operation, name_prefix: &str) -> Vec<Case> {
                     code: e.code.clone(),
                 },
             };
-            Case {
-                name: format!("{name_prefix}::error::{code}"),
+            out.push(Case {
+                name: format!("{name_prefix}::error::{}", error_detail(e, j, trigger)),
                 service: op.service.clone(),
                 operation: op.id.clone(),
                 kind: Kind::Error,
-                spec_at: op.locate(&format!("/errors/{i}")),
-                about: match &e.trigger {
+                spec_at: op.locate(&trigger_pointer(e, i, j)),
+                about: match trigger {
                     Trigger::NotProvokable(why) => {
                         format!("{code} is not provokable ({why}); its documented shape is checked")
                     }
-                    _ => format!("{code} comes back when provoked"),
+                    Trigger::Fixture(f) => format!("{code} comes back on fixture {f}"),
+                    _ => format!("{code} comes back when provoked ({})", trigger.detail()),
                 },
                 plan,
+                ignore: None,
+            });
+        }
+    }
+    out
+}
+
+/// Content-Types other than the one the page tells the client to send: `text/plain` and
+/// none. The page states the requirement on the client only, so nothing beyond "never a 5xx,
+/// an error in the documented shape" is asserted; what the server does is recorded.
+pub fn content_types(op: &Operation, name_prefix: &str) -> Vec<Case> {
+    let Some(fixed) = &op.request.content_type else {
+        return Vec::new();
+    };
+    [("text_plain", Some("text/plain")), ("missing", None)]
+        .into_iter()
+        .map(|(detail, ct)| {
+            let mut call = Call::success(&op.id, &op.success.case.fixture);
+            call.content_type = Some(ct.map(str::to_string));
+            Case {
+                name: format!("{name_prefix}::invalid::content_type_{detail}"),
+                service: op.service.clone(),
+                operation: op.id.clone(),
+                kind: Kind::Invalid,
+                spec_at: op.locate("/request/content_type"),
+                about: format!(
+                    "the documented request sent with Content-Type {} (the page tells the client to send {fixed}, and says nothing of other types): never a 5xx, an error in the documented shape; the answer is recorded",
+                    ct.unwrap_or("(none)")
+                ),
+                plan: Plan::Single {
+                    call,
+                    expect: Expect::Edge { may_succeed: true },
+                    snapshot: true,
+                },
                 ignore: None,
             }
         })

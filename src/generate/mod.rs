@@ -4,6 +4,8 @@
 pub mod auth;
 pub mod case;
 pub mod documented;
+pub mod edge;
+pub mod follow_up;
 pub mod properties;
 pub mod stateful;
 pub mod strategy;
@@ -23,7 +25,10 @@ pub fn cases(specs: &SpecSet) -> Vec<Case> {
         out.extend(documented::errors(op, &prefix));
         out.extend(auth::cases(op, service, &prefix));
         out.extend(properties::cases(op, &prefix));
+        out.extend(documented::content_types(op, &prefix));
+        out.extend(edge::cases(op, &prefix));
         out.extend(stateful::cases(op, &prefix));
+        out.extend(follow_up::cases(op, service, &prefix));
     }
     out
 }
@@ -49,5 +54,18 @@ mod tests {
             }
         }
         assert!(names.contains("oneaccess::delete_organization::error::ORG.0020"));
+        assert!(
+            names
+                .contains("oneaccess::delete_organization::error::ORG.0020::org_children_disabled")
+        );
+        assert!(names.contains("oneaccess::unbind_public_account_users::invalid::malformed_body"));
+        assert!(
+            names.contains(
+                "oneaccess::unbind_public_account_users::invalid::content_type_text_plain"
+            )
+        );
+        assert!(names.contains("dataarts::delete_workspace_users::stateful::mixed_user_ids"));
+        assert!(names.contains("oneaccess::delete_organization::invalid::edge_org_id_whitespace"));
+        assert!(names.contains("enos::remove_user::stateful::after_auth_missing"));
     }
 }

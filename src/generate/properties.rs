@@ -46,16 +46,24 @@ pub fn cases(op: &Operation, name_prefix: &str) -> Vec<Case> {
             Kind::Invalid,
             "malformed_body".into(),
             "/request/body",
-            "malformed JSON (and a wrong Content-Type where the page fixes it) is rejected, never a success or 5xx".into(),
+            "malformed JSON sent as JSON is rejected with an error body, never a success or 5xx"
+                .into(),
             Property::MalformedBody,
         );
     }
+    let mut seen = std::collections::BTreeSet::new();
     for (i, e) in op.errors.iter().enumerate() {
-        if let Trigger::Unknown(value) = &e.trigger {
+        for (j, trigger) in e.all_triggers().into_iter().enumerate() {
+            let Trigger::Unknown(value) = trigger else {
+                continue;
+            };
+            if !seen.insert(value.clone()) {
+                continue;
+            }
             push(
                 Kind::Invalid,
                 format!("unknown_{value}"),
-                &format!("/errors/{i}/trigger"),
+                &super::documented::trigger_pointer(e, i, j),
                 format!("any {value} that names nothing answers {}", e.code_text()),
                 Property::UnknownValue {
                     value: value.clone(),

@@ -75,13 +75,32 @@ fn show_json(v: &Value) -> String {
     }
 }
 
+/// The pieces long strings repeat: ASCII first, so that shrinking prefers it.
+const LONG_PIECES: [&str; 3] = ["x", "中", "ä😀"];
+
+/// A string of `len` characters, one piece repeated: what matters in a long string is its
+/// length, and a length shrinks by binary search (proptest's integer shrinking) to the shortest
+/// that still fails, in about log2(`max`) steps, where a regex repetition would remove one
+/// character per step and stop at its lower bound.
+pub fn long_string(min: usize, max: usize) -> BoxedStrategy<String> {
+    (min..=max, 0..LONG_PIECES.len())
+        .prop_map(|(len, piece)| {
+            LONG_PIECES[piece]
+                .chars()
+                .cycle()
+                .take(len)
+                .collect::<String>()
+        })
+        .boxed()
+}
+
 /// Strings of every sort a server meets: plain, non-ASCII, control characters, very long.
 pub fn any_string() -> BoxedStrategy<String> {
     prop_oneof![
         4 => "[a-zA-Z0-9_-]{0,16}",
         2 => "[a-z0-9 äöüß中文字😀\u{202e}\u{feff}]{1,24}",
         1 => "[\\x00-\\x1f\\x7f]{1,8}",
-        1 => "[a-z]{2000,20000}",
+        1 => long_string(1, 20_000),
     ]
     .boxed()
 }
@@ -91,7 +110,7 @@ pub fn path_value() -> BoxedStrategy<String> {
     prop_oneof![
         4 => "[a-zA-Z0-9_~-]{1,24}",
         2 => "[a-zA-Z0-9äöü中文字😀]{1,24}",
-        1 => "[a-z0-9]{150,400}",
+        1 => long_string(1, 400),
     ]
     .boxed()
 }
@@ -314,16 +333,12 @@ pub fn field_names(schema: &Value) -> Vec<String> {
     properties(schema).into_iter().map(|(n, _, _)| n).collect()
 }
 
-/// Malformed bodies: truncated or garbled JSON with a JSON content type, and, where the page
-/// fixes the Content-Type, a valid body under another one.
-pub fn malformed_body(
-    schema: &Value,
-    fixed_content_type: Option<String>,
-) -> BoxedStrategy<BodyOverride> {
-    let json_ct = fixed_content_type
-        .clone()
-        .unwrap_or_else(|| "application/json".into());
-    let ct1 = json_ct.clone();
+/// Malformed bodies: truncated or garbled JSON, sent with the JSON Content-Type (the page's
+/// where it fixes one). A Content-Type other than the page's is a case of its own
+/// ([`super::documented::content_types`]): the pages tell the client what to send, they do not
+/// promise that the server rejects anything else.
+pub fn malformed_body(schema: &Value, json_content_type: String) -> BoxedStrategy<BodyOverride> {
+    let ct1 = json_content_type.clone();
     let truncated = (valid_value(schema), any::<prop::sample::Index>())
         .prop_map(move |(v, cut)| {
             let text = v.to_string();
@@ -332,7 +347,7 @@ pub fn malformed_body(
             BodyOverride::Raw(bytes, Some(ct1.clone()))
         })
         .boxed();
-    let ct2 = json_ct.clone();
+    let ct2 = json_content_type;
     let garbage = prop_oneof![
         Just("{".to_string()),
         Just("{\"a\":}".to_string()),
@@ -343,22 +358,7 @@ pub fn malformed_body(
     ]
     .prop_map(move |s| BodyOverride::Raw(s.into_bytes(), Some(ct2.clone())))
     .boxed();
-    let mut choices = vec![truncated, garbage];
-    if fixed_content_type.is_some() {
-        choices.push(
-            (
-                valid_value(schema),
-                prop_oneof![
-                    Just(Some("text/plain".to_string())),
-                    Just(Some("application/x-www-form-urlencoded".to_string())),
-                    Just(None),
-                ],
-            )
-                .prop_map(|(v, ct)| BodyOverride::Raw(v.to_string().into_bytes(), ct))
-                .boxed(),
-        );
-    }
-    proptest::strategy::Union::new(choices).boxed()
+    proptest::strategy::Union::new(vec![truncated, garbage]).boxed()
 }
 
 /// Whether raw bytes parse as JSON valid under a schema (malformed inputs must not).
@@ -415,6 +415,83 @@ mod tests {
                 Ok(())
             })
             .expect("no objects");
+    }
+
+    /// Shrinks the first input of `strategy` that fails `fails` (from a fixed seed), and
+    /// returns the minimal input and the number of shrink steps.
+    fn shrink_first_failure(
+        strategy: &BoxedStrategy<String>,
+        fails: impl Fn(&str) -> bool,
+    ) -> (String, u32) {
+        use proptest::test_runner::{RngAlgorithm, TestError, TestRng};
+        let steps = std::cell::Cell::new(0u32);
+        let seen = std::cell::Cell::new(false);
+        let config = Config {
+            cases: 256,
+            max_shrink_iters: 512,
+            failure_persistence: None,
+            ..Config::default()
+        };
+        let mut runner =
+            TestRunner::new_with_rng(config, TestRng::from_seed(RngAlgorithm::ChaCha, &[7; 32]));
+        let result = runner.run(strategy, |s| {
+            if seen.get() {
+                steps.set(steps.get() + 1);
+            }
+            if fails(&s) {
+                seen.set(true);
+                return Err(proptest::test_runner::TestCaseError::fail("too long"));
+            }
+            Ok(())
+        });
+        match result {
+            Err(TestError::Fail(_, minimal)) => (minimal, steps.get()),
+            other => panic!("no failure found: {other:?}"),
+        }
+    }
+
+    /// Golden shrink: a fault that fails on strings longer than N (N = 99: every failing
+    /// string has 100 characters or more) shrinks to at most N + 3 characters (the minimum is
+    /// N + 1), in few steps.
+    #[test]
+    fn long_strings_shrink_to_the_shortest_failing_length() {
+        for n in [30usize, 63, 99, 200] {
+            let (minimal, steps) = shrink_first_failure(&path_value(), |s| s.chars().count() > n);
+            let len = minimal.chars().count();
+            assert!(len > n, "{len} does not fail");
+            assert!(len <= n + 3, "shrunk to {len} characters, threshold {n}");
+            assert!(steps < 64, "{steps} shrink steps");
+        }
+        for n in [150usize, 200, 2_000] {
+            let (minimal, _) = shrink_first_failure(&any_string(), |s| s.chars().count() > n);
+            let len = minimal.chars().count();
+            assert!(
+                len > n && len <= n + 3,
+                "any_string shrunk to {len}, threshold {n}"
+            );
+        }
+    }
+
+    /// Collections shrink toward one element: a list that fails while it holds a null shrinks
+    /// to the null alone.
+    #[test]
+    fn lists_shrink_to_the_one_element_that_fails() {
+        use proptest::test_runner::TestError;
+        let schema = json!({"type": "array", "items": {"type": "string"}});
+        let mut runner = TestRunner::new(Config {
+            cases: 256,
+            failure_persistence: None,
+            ..Config::default()
+        });
+        let result = runner.run(&wrong_value(&schema), |v| {
+            let has_null = v.as_array().is_some_and(|a| a.iter().any(Value::is_null));
+            prop_assert!(!has_null);
+            Ok(())
+        });
+        match result {
+            Err(TestError::Fail(_, minimal)) => assert_eq!(minimal, json!([null])),
+            other => panic!("no failure found: {other:?}"),
+        }
     }
 
     #[test]

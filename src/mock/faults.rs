@@ -5,30 +5,45 @@ use std::fmt;
 use std::str::FromStr;
 
 macro_rules! faults {
-    ($( $variant:ident = $name:literal : $kind:literal, $doc:literal; )*) => {
-        /// One deliberate contract violation.
+    (
+        $( $variant:ident = $name:literal : $kind:literal, $doc:literal; )*
+        ; variants:
+        $( $lvariant:ident = $lname:literal : $lkind:literal, $ldoc:literal; )*
+    ) => {
+        /// One deliberate contract violation, or (in [`Fault::VARIANTS`]) a behaviour a
+        /// correct server may have where the pages are silent.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
         pub enum Fault {
             $( #[doc = $doc] $variant, )*
+            $( #[doc = $ldoc] $lvariant, )*
         }
 
         impl Fault {
-            /// Every fault, in catalogue order.
+            /// Every contract violation, in catalogue order.
             pub const ALL: &'static [Fault] = &[$(Fault::$variant),*];
+
+            /// Behaviours that are not violations (the suite must pass against them).
+            pub const VARIANTS: &'static [Fault] = &[$(Fault::$lvariant),*];
 
             /// The name used by `--fault`.
             pub fn name(self) -> &'static str {
-                match self { $(Fault::$variant => $name,)* }
+                match self { $(Fault::$variant => $name,)* $(Fault::$lvariant => $lname,)* }
             }
 
-            /// The kind of violation.
+            /// The kind of violation (`not a violation` for the variants).
             pub fn kind(self) -> &'static str {
-                match self { $(Fault::$variant => $kind,)* }
+                match self { $(Fault::$variant => $kind,)* $(Fault::$lvariant => $lkind,)* }
             }
 
-            /// One line saying what the server then does wrong.
+            /// One line saying what the server then does wrong, and which case catches it
+            /// (by an assertion, or by a snapshot diff: the page leaves that answer open).
             pub fn description(self) -> &'static str {
-                match self { $(Fault::$variant => $doc,)* }
+                match self { $(Fault::$variant => $doc,)* $(Fault::$lvariant => $ldoc,)* }
+            }
+
+            /// Whether it breaks a promise of the pages.
+            pub fn is_violation(self) -> bool {
+                Fault::ALL.contains(&self)
             }
         }
     };
@@ -68,6 +83,16 @@ faults! {
     EnosDataRenamed = "enos-data-renamed": "renamed field", "the success envelope says result instead of data";
     EnosBadParam500 = "enos-bad-param-500": "500 on unusual input", "a userId that is not a string answers HTTP 500";
     EnosCodeAsString = "enos-code-as-string": "wrong type", "error envelopes carry code as a string (\"31400\") instead of a number";
+    DeleteOrgIgnoresDisabledChildren = "delete-org-ignores-disabled-children": "state rule ignored", "an organization whose sub-organizations are all disabled is deleted instead of ORG.0020 (assertion: error::ORG.0020::org_children_disabled)";
+    OneaccessExpiredRefused403 = "oneaccess-expired-403": "refusal changed", "an expired OneAccess token gets 403 instead of 401 (snapshot diff: auth::expired; the pages give no refusal status)";
+    UnbindWhitespaceAppIdUnknown = "unbind-whitespace-app-id-unknown": "edge answer changed", "a whitespace-only app_id answers APP.0001 (unknown) instead of APP.0006 (empty) (snapshot diff: invalid::edge_app_id_whitespace; both are documented errors)";
+    DataartsPartialRemoval = "dataarts-partial-removal": "state changed on error", "a user_ids list with a non-member answers DAYU.4402 but removes the members it names (assertion: stateful::mixed_user_ids, \"The operation failed\")";
+    UnbindWrongAccountId = "unbind-wrong-account-id": "wrong echoed value", "unbind's success echoes the app_id as account_id instead of the account's id (assertion: success fields, account_id = app_user_id)";
+    DataartsIsSuccessFalse = "dataarts-is-success-false": "wrong success value", "delete workspace users answers 200 with is_success false (assertion: success fields, is_success true)";
+    ; variants:
+    LenientContentType = "lenient-content-type": "not a violation", "unbind accepts any Content-Type (the page tells the client what to send, it promises no rejection): the suite must pass";
+    LenientTrimsIds = "lenient-trims-ids": "not a violation", "OneAccess trims the ids of the path (\" org-leaf \" is org-leaf): the suite must pass";
+    LenientIgnoresNonMembers = "lenient-ignores-non-members": "not a violation", "DataArts ignores ids that are not members and removes the others (the page leaves mixed lists open): the suite must pass";
 }
 
 impl fmt::Display for Fault {
@@ -86,6 +111,7 @@ impl FromStr for Fault {
     fn from_str(s: &str) -> Result<Self, UnknownFault> {
         Fault::ALL
             .iter()
+            .chain(Fault::VARIANTS)
             .copied()
             .find(|f| f.name() == s)
             .ok_or_else(|| UnknownFault(s.to_string()))
@@ -114,9 +140,11 @@ mod tests {
         names.dedup();
         assert_eq!(names.len(), Fault::ALL.len());
         assert!(Fault::ALL.len() >= 20);
-        for f in Fault::ALL {
+        for f in Fault::ALL.iter().chain(Fault::VARIANTS) {
             assert_eq!(f.name().parse::<Fault>().ok(), Some(*f));
         }
+        assert!(Fault::VARIANTS.iter().all(|f| !f.is_violation()));
+        assert!(Fault::ALL.iter().all(|f| f.is_violation()));
         assert!("nope".parse::<Fault>().is_err());
     }
 }

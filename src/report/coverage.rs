@@ -6,7 +6,7 @@ use std::fmt::Write;
 
 use super::record::{Record, Status};
 use crate::generate::Kind;
-use crate::spec::{SpecSet, Trigger};
+use crate::spec::SpecSet;
 
 fn mark(status: Option<Status>) -> &'static str {
     match status {
@@ -48,14 +48,23 @@ pub fn kinds_line(records: &[Record]) -> String {
 
 /// The coverage table of documented promises.
 pub fn table(specs: &SpecSet, records: &[Record]) -> String {
-    let by_doc: BTreeMap<(&str, &str), Status> = records
-        .iter()
-        .filter_map(|r| {
-            r.documented
-                .as_deref()
-                .map(|d| ((r.operation.as_str(), d), r.status))
-        })
-        .collect();
+    // An error with several triggers has a case per trigger: the code is passed when every
+    // case that ran passed.
+    let mut by_doc: BTreeMap<(&str, &str), Status> = BTreeMap::new();
+    for r in records {
+        if let Some(d) = r.documented.as_deref() {
+            let slot = by_doc.entry((r.operation.as_str(), d)).or_insert(r.status);
+            let rank = |s: Status| match s {
+                Status::Ignored => 0,
+                Status::Passed => 1,
+                Status::Error => 2,
+                Status::Failed => 3,
+            };
+            if rank(r.status) > rank(*slot) {
+                *slot = r.status;
+            }
+        }
+    }
     let mut s = String::new();
     let _ = writeln!(s, "coverage of documented promises:");
     let width = specs
@@ -85,7 +94,7 @@ pub fn table(specs: &SpecSet, records: &[Record]) -> String {
         for e in &op.errors {
             let code = e.code_text();
             let status = e.status.map_or_else(String::new, |st| format!("{st} "));
-            let shape = if matches!(e.trigger, Trigger::NotProvokable(_)) {
+            let shape = if e.not_provokable() {
                 " (shape only)"
             } else {
                 ""
@@ -104,7 +113,7 @@ pub fn table(specs: &SpecSet, records: &[Record]) -> String {
         .flat_map(|o| {
             o.errors
                 .iter()
-                .filter(|e| !matches!(e.trigger, Trigger::NotProvokable(_)))
+                .filter(|e| !e.not_provokable())
                 .map(move |e| (o.id.as_str(), e.code_text()))
         })
         .collect();
@@ -113,21 +122,17 @@ pub fn table(specs: &SpecSet, records: &[Record]) -> String {
         .iter()
         .map(|o| o.errors.len())
         .sum::<usize>();
-    let of_provokable = |r: &&Record| {
-        r.kind == Kind::Error
-            && r.documented
-                .as_ref()
-                .is_some_and(|d| provokable.contains(&(r.operation.as_str(), d.clone())))
-    };
-    let exercised = records
+    let of_provokable = provokable
         .iter()
-        .filter(of_provokable)
-        .filter(|r| r.status != Status::Ignored)
+        .filter_map(|(op, code)| by_doc.get(&(*op, code.as_str())))
+        .collect::<Vec<_>>();
+    let exercised = of_provokable
+        .iter()
+        .filter(|s| ***s != Status::Ignored)
         .count();
-    let passed = records
+    let passed = of_provokable
         .iter()
-        .filter(of_provokable)
-        .filter(|r| r.status == Status::Passed)
+        .filter(|s| ***s == Status::Passed)
         .count();
     let _ = writeln!(
         s,

@@ -54,7 +54,11 @@ pub fn render(case: &Case, verdict: &Verdict, repro: &Reproduce) -> Option<Strin
             }
             if let Some(p) = property {
                 let _ = writeln!(s);
-                let _ = writeln!(s, "  minimal input (after shrinking): {}", p.input);
+                let _ = writeln!(
+                    s,
+                    "  minimal input (after {} shrink steps): {}",
+                    p.shrink_steps, p.input
+                );
                 let _ = writeln!(s, "  {}", p.recheck);
             }
             let property = property.as_ref().map(|p| (p.seed, p.cases));

@@ -368,14 +368,30 @@ pub struct DocError {
     /// Handling measure.
     #[serde(default)]
     pub measure: Option<String>,
-    /// How to provoke it.
-    pub trigger: Trigger,
+    /// How to provoke it (exactly one of `trigger` and `triggers`).
+    #[serde(default)]
+    pub trigger: Option<Trigger>,
+    /// Every way to provoke it, one per situation the page's text covers (the first is the
+    /// one `error::<CODE>` uses; the others get a suffix, see [`Trigger::detail`]).
+    #[serde(default)]
+    pub triggers: Vec<Trigger>,
 }
 
 impl DocError {
     /// The code as text (for names and tables).
     pub fn code_text(&self) -> String {
         code_text(&self.code)
+    }
+
+    /// Its triggers in order: `trigger`, then `triggers`.
+    pub fn all_triggers(&self) -> Vec<&Trigger> {
+        self.trigger.iter().chain(self.triggers.iter()).collect()
+    }
+
+    /// Whether no client can provoke it (its only trigger is `not_provokable`).
+    pub fn not_provokable(&self) -> bool {
+        let all = self.all_triggers();
+        !all.is_empty() && all.iter().all(|t| matches!(t, Trigger::NotProvokable(_)))
     }
 }
 
@@ -399,6 +415,42 @@ pub enum Trigger {
     Fixture(String),
     /// Not provokable by a client (the reason).
     NotProvokable(String),
+}
+
+impl Trigger {
+    /// A name segment saying which situation the trigger provokes: the fixture name,
+    /// `unknown_<value>`, or the input change (`path_app_id`, `body_user_names`,
+    /// `remove_user_ids`, fields joined by `_`).
+    pub fn detail(&self) -> String {
+        match self {
+            Trigger::Fixture(f) => f.clone(),
+            Trigger::Unknown(v) => format!("unknown_{v}"),
+            Trigger::NotProvokable(_) => "not_provokable".into(),
+            Trigger::Input(c) => {
+                let mut parts: Vec<String> = Vec::new();
+                parts.extend(c.path.keys().map(|k| format!("path_{k}")));
+                parts.extend(c.body.iter().map(|(k, v)| {
+                    let what = match v {
+                        Value::String(s) if s.is_empty() => "empty",
+                        Value::String(s) if s.trim().is_empty() => "blank",
+                        Value::Array(a) if a.is_empty() => "empty",
+                        Value::Array(a)
+                            if a.iter()
+                                .all(|x| x.as_str().is_some_and(|s| s.trim().is_empty())) =>
+                        {
+                            "empty_element"
+                        }
+                        Value::Array(_) => "list",
+                        Value::Null => "null",
+                        _ => "value",
+                    };
+                    format!("body_{k}_{what}")
+                }));
+                parts.extend(c.remove.iter().map(|k| format!("remove_{k}")));
+                parts.join("_")
+            }
+        }
+    }
 }
 
 /// Changes to the success request.
@@ -489,6 +541,43 @@ mod tests {
             vec!["app_id", "app_user_id"]
         );
         assert!(template_names("/plain").is_empty());
+    }
+
+    #[test]
+    fn trigger_details_name_the_situation() {
+        let t = |v: serde_json::Value| -> Trigger { serde_json::from_value(v).expect("trigger") };
+        use serde_json::json;
+        assert_eq!(
+            t(json!({"fixture": "org_children_disabled"})).detail(),
+            "org_children_disabled"
+        );
+        assert_eq!(t(json!({"unknown": "userId"})).detail(), "unknown_userId");
+        assert_eq!(
+            t(json!({"input": {"path": {"app_id": ""}}})).detail(),
+            "path_app_id"
+        );
+        assert_eq!(
+            t(json!({"input": {"body": {"user_names": []}}})).detail(),
+            "body_user_names_empty"
+        );
+        assert_eq!(
+            t(json!({"input": {"body": {"user_names": [""]}}})).detail(),
+            "body_user_names_empty_element"
+        );
+        assert_eq!(
+            t(json!({"input": {"remove": ["userId"]}})).detail(),
+            "remove_userId"
+        );
+        let e: DocError = serde_json::from_value(json!({
+            "code": "X", "triggers": [{"fixture": "a"}, {"not_provokable": "why"}]
+        }))
+        .expect("error");
+        assert_eq!(e.all_triggers().len(), 2);
+        assert!(!e.not_provokable(), "one trigger is provokable");
+        let e: DocError =
+            serde_json::from_value(json!({"code": 1, "trigger": {"not_provokable": "why"}}))
+                .expect("error");
+        assert!(e.not_provokable());
     }
 
     #[test]

@@ -175,20 +175,33 @@ fn operation(op: &Operation, service: &Service) -> Value {
         "x-contract-success-fixture".into(),
         json!(op.success.case.fixture),
     );
+    if !op.success.case.fields.is_empty() {
+        o.insert(
+            "x-contract-success-fields".into(),
+            Value::Object(op.success.case.fields.clone()),
+        );
+    }
     Value::Object(o)
 }
 
 fn error_entry(e: &DocError, service: &Service) -> Value {
-    let trigger = match &e.trigger {
-        Trigger::Input(c) => json!({"input": {"path": c.path, "body": c.body, "remove": c.remove}}),
-        Trigger::Unknown(v) => json!({"unknown": v}),
-        Trigger::Fixture(f) => json!({"fixture": f}),
-        Trigger::NotProvokable(why) => json!({"not_provokable": why}),
-    };
+    let triggers: Vec<Value> = e
+        .all_triggers()
+        .into_iter()
+        .map(|t| match t {
+            Trigger::Input(c) => {
+                json!({"input": {"path": c.path, "body": c.body, "remove": c.remove}})
+            }
+            Trigger::Unknown(v) => json!({"unknown": v}),
+            Trigger::Fixture(f) => json!({"fixture": f}),
+            Trigger::NotProvokable(why) => json!({"not_provokable": why}),
+        })
+        .collect();
     let mut m = json!({
         "code": e.code,
         "carrier": match service.errors.carrier { Carrier::HttpStatus => "http_status", Carrier::Envelope => "envelope" },
-        "trigger": trigger,
+        "trigger": triggers.first().cloned().unwrap_or(Value::Null),
+        "triggers": triggers,
     });
     for (k, v) in [
         ("status", e.status.map(|s| json!(s))),

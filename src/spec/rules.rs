@@ -250,6 +250,29 @@ fn check_operation(op: &Operation, service: &Service, file: &SourceFile, found: 
             }
         }
     }
+    if fixture_ok {
+        for (name, v) in &op.success.case.fields {
+            for p in placeholders(v) {
+                if !values.contains(&p) {
+                    errors.push(
+                        err(
+                            file,
+                            &format!("/success/case/fields/{}", escape_token(name)),
+                            "unknown-placeholder",
+                            format!(
+                                "placeholder `{{{{{p}}}}}` is not a value of fixture `{}`",
+                                op.success.case.fixture
+                            ),
+                        )
+                        .expected(format!(
+                            "one of {}",
+                            values.iter().cloned().collect::<Vec<_>>().join(", ")
+                        )),
+                    );
+                }
+            }
+        }
+    }
     if op.request.body.json().is_some() && op.success.case.body.is_none() {
         errors.push(
             err(
@@ -331,8 +354,79 @@ fn check_errors(
                 ),
             ));
         }
-        let tptr = format!("{base}/trigger");
-        match &e.trigger {
+        match (&e.trigger, e.triggers.is_empty()) {
+            (None, true) => errors.push(
+                err(
+                    file,
+                    &base,
+                    "missing-trigger",
+                    format!("error `{}` has no trigger", e.code_text()),
+                )
+                .hint("add `trigger:` (one way to provoke it) or `triggers:` (a list)"),
+            ),
+            (Some(_), false) => errors.push(
+                err(
+                    file,
+                    &format!("{base}/triggers"),
+                    "trigger-and-triggers",
+                    format!(
+                        "error `{}` has both `trigger` and `triggers`",
+                        e.code_text()
+                    ),
+                )
+                .hint("move the `trigger` into the `triggers` list"),
+            ),
+            _ => {}
+        }
+        let pointers: Vec<String> = match &e.trigger {
+            Some(_) => vec![format!("{base}/trigger")],
+            None => (0..e.triggers.len())
+                .map(|j| format!("{base}/triggers/{j}"))
+                .collect(),
+        };
+        let mut details = BTreeSet::new();
+        for (trigger, tptr) in e.all_triggers().into_iter().zip(&pointers) {
+            if !details.insert(trigger.detail()) {
+                errors.push(err(
+                    file,
+                    tptr,
+                    "duplicate-trigger",
+                    format!(
+                        "error `{}` has two triggers named `{}`",
+                        e.code_text(),
+                        trigger.detail()
+                    ),
+                ));
+            }
+            check_trigger(
+                trigger,
+                tptr,
+                op,
+                service,
+                file,
+                names,
+                values,
+                &body_fields,
+                errors,
+            );
+        }
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn check_trigger(
+    trigger: &Trigger,
+    tptr: &str,
+    op: &Operation,
+    service: &Service,
+    file: &SourceFile,
+    names: &[String],
+    values: &BTreeSet<String>,
+    body_fields: &BTreeSet<String>,
+    errors: &mut Vec<Diagnostic>,
+) {
+    {
+        match trigger {
             Trigger::Fixture(name) => {
                 let ok = check_fixture(name, service, file, &format!("{tptr}/fixture"), errors);
                 if ok {

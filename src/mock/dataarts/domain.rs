@@ -33,15 +33,23 @@ impl DataArts {
         Self { projects }
     }
 
-    /// Removes users from a workspace. Ids that are not members are ignored.
+    /// The members of a workspace, if it exists.
+    pub fn members(&self, project_id: &str, workspace_id: &str) -> Option<BTreeSet<String>> {
+        self.projects.get(project_id)?.get(workspace_id).cloned()
+    }
+
+    /// Removes users from a workspace, all or nothing: a list naming a user who is not a
+    /// member is refused and changes nothing (the page leaves this open; the mock chooses).
+    /// `partial` (a fault) removes the members before refusing.
     ///
     /// # Errors
-    /// [`BadRequest`] for an unknown project or workspace.
+    /// [`BadRequest`] for an unknown project or workspace, or a user who is not a member.
     pub fn delete_users(
         &mut self,
         project_id: &str,
         workspace_id: &str,
         user_ids: &[String],
+        partial: bool,
     ) -> Result<(), BadRequest> {
         let members = self
             .projects
@@ -51,6 +59,17 @@ impl DataArts {
             .ok_or_else(|| {
                 BadRequest(format!("workspace {} does not exist", short(workspace_id)))
             })?;
+        if let Some(stranger) = user_ids.iter().find(|id| !members.contains(*id)) {
+            if partial {
+                for id in user_ids {
+                    members.remove(id);
+                }
+            }
+            return Err(BadRequest(format!(
+                "user {} is not a member of the workspace",
+                short(stranger)
+            )));
+        }
         for id in user_ids {
             members.remove(id);
         }

@@ -175,8 +175,20 @@ pub fn delete_users(st: &AppState, req: &Req, project_id: &str, workspace_id: &s
         }
         Some(_) => return bad_request(st, "user_ids must be a list of user id strings"),
     };
-    let result = lock(&st.dataarts).delete_users(project_id, workspace_id, &ids);
+    let partial = st.faults.on(Fault::DataartsPartialRemoval);
+    let ids = if st.faults.on(Fault::LenientIgnoresNonMembers) {
+        let members = lock(&st.dataarts).members(project_id, workspace_id);
+        ids.into_iter()
+            .filter(|id| members.as_ref().is_none_or(|m| m.contains(id)))
+            .collect()
+    } else {
+        ids
+    };
+    let result = lock(&st.dataarts).delete_users(project_id, workspace_id, &ids, partial);
     match result {
+        Ok(()) if st.faults.on(Fault::DataartsIsSuccessFalse) => {
+            respond::json(200, &json!({"message": null, "is_success": false}))
+        }
         Ok(()) if st.faults.on(Fault::DataartsIsSuccessString) => {
             respond::json(200, &json!({"message": null, "is_success": "true"}))
         }

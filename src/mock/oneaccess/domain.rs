@@ -87,6 +87,8 @@ pub struct Org {
 pub struct Relaxed {
     /// Delete even with sub-organizations.
     pub ignore_children_on_delete: bool,
+    /// Delete when every sub-organization is disabled.
+    pub ignore_disabled_children_on_delete: bool,
     /// Disable even with enabled users.
     pub ignore_users_on_disable: bool,
     /// Accept an empty user_names.
@@ -191,7 +193,10 @@ impl OneAccess {
     pub fn delete_org(&mut self, org_id: &str, relaxed: Relaxed) -> Result<(), OaError> {
         let org = self.orgs.get(org_id).ok_or(OaError::OrgNotFound)?;
         let has_children = self.children(org_id).next().is_some();
-        if has_children && !relaxed.ignore_children_on_delete {
+        let all_disabled = self.children(org_id).all(|(_, c)| !c.enabled);
+        let ignored = relaxed.ignore_children_on_delete
+            || (relaxed.ignore_disabled_children_on_delete && all_disabled);
+        if has_children && !ignored {
             return Err(OaError::OrgHasChildren);
         }
         if !org.groups.is_empty() {

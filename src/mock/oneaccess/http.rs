@@ -35,13 +35,27 @@ fn documented(st: &AppState, e: OaError) -> Response {
 }
 
 /// Not a documented code: the pages do not say how refused credentials look.
-fn refused(r: Refusal) -> Response {
+fn refused(st: &AppState, r: Refusal) -> Response {
     let code = if r == Refusal::Forbidden {
         "AUTH.0003"
     } else {
         "AUTH.0001"
     };
-    error(r.status(), code, r.reason())
+    let status = if r == Refusal::Expired && st.faults.on(Fault::OneaccessExpiredRefused403) {
+        403
+    } else {
+        r.status()
+    };
+    error(status, code, r.reason())
+}
+
+/// A path id as the handlers use it: as sent, or trimmed by the lenient variant.
+fn trimmed<'a>(st: &AppState, id: &'a str) -> &'a str {
+    if st.faults.on(Fault::LenientTrimsIds) {
+        id.trim()
+    } else {
+        id
+    }
 }
 
 /// The method is not the one of this path.
@@ -143,15 +157,20 @@ pub fn unbind(st: &AppState, req: &Req, app_id: &str, app_user_id: &str) -> Resp
     if req.method != Method::POST {
         return method_not_allowed("POST");
     }
+    let (app_id, app_user_id) = (trimmed(st, app_id), trimmed(st, app_user_id));
     if let Err(r) = authorize(
         st,
         req,
         &["account_all", "all"],
         st.faults.on(Fault::UnbindPermissionSkipped),
     ) {
-        return refused(r);
+        return refused(st, r);
     }
-    if !respond::is_json(req.headers.get("content-type")) {
+    // The page fixes the Content-Type the client sends; this mock refuses others (a choice,
+    // recorded by the suite, not asserted), unless it is the lenient variant.
+    if !st.faults.on(Fault::LenientContentType)
+        && !respond::is_json(req.headers.get("content-type"))
+    {
         return error(
             415,
             "COMMON.0415",
@@ -169,6 +188,12 @@ pub fn unbind(st: &AppState, req: &Req, app_id: &str, app_user_id: &str) -> Resp
         accept_empty_names: st.faults.on(Fault::UnbindEmptyNamesAccepted),
         ..Relaxed::default()
     };
+    if st.faults.on(Fault::UnbindWhitespaceAppIdUnknown)
+        && !app_id.is_empty()
+        && app_id.trim().is_empty()
+    {
+        return documented(st, OaError::AppNotFound);
+    }
     let result = lock(&st.oneaccess).unbind(app_id, app_user_id, &names, relaxed);
     match result {
         Ok(account_id) => {
@@ -181,6 +206,11 @@ pub fn unbind(st: &AppState, req: &Req, app_id: &str, app_user_id: &str) -> Resp
                 201
             } else {
                 200
+            };
+            let account_id = if st.faults.on(Fault::UnbindWrongAccountId) {
+                app_id.to_string()
+            } else {
+                account_id
             };
             respond::json(status, &json!({ key: account_id }))
         }
@@ -215,6 +245,7 @@ pub fn delete_org(st: &AppState, req: &Req, org_id: &str) -> Response {
     if req.method != Method::DELETE {
         return method_not_allowed("DELETE");
     }
+    let org_id = trimmed(st, org_id);
     let needed: &[&str] = if st.faults.on(Fault::DeleteOrgRequiresAll) {
         &["all"]
     } else {
@@ -226,10 +257,11 @@ pub fn delete_org(st: &AppState, req: &Req, org_id: &str) -> Response {
         needed,
         st.faults.on(Fault::DeleteOrgOrgPermissionSkipped),
     ) {
-        return refused(r);
+        return refused(st, r);
     }
     let relaxed = Relaxed {
         ignore_children_on_delete: st.faults.on(Fault::DeleteOrgIgnoresChildren),
+        ignore_disabled_children_on_delete: st.faults.on(Fault::DeleteOrgIgnoresDisabledChildren),
         skip_delete: st.faults.on(Fault::DeleteOrgNotPersisted),
         ..Relaxed::default()
     };
@@ -255,8 +287,9 @@ pub fn disable_org(st: &AppState, req: &Req, org_id: &str) -> Response {
     if req.method != Method::PUT {
         return method_not_allowed("PUT");
     }
+    let org_id = trimmed(st, org_id);
     if let Err(r) = authorize(st, req, &["org_all", "all"], false) {
-        return refused(r);
+        return refused(st, r);
     }
     if st.faults.on(Fault::DisableOrgLongId500) && org_id.chars().count() > 200 {
         return error(500, "COMMON.0500", "internal error");
