@@ -98,9 +98,17 @@ async fn a_slow_server_times_out() {
     };
     let client = Client::new(&limits).expect("client");
     let result = client.send(&base, &get_with_token("/slow")).await;
+    let Err(e) = result else {
+        panic!("a slow server must time out: {result:?}")
+    };
     assert!(
-        matches!(result, Err(HarnessError::Transport(_))),
-        "{result:?}"
+        matches!(e, HarnessError::Exchange { .. }),
+        "an exchange error: {e:?}"
+    );
+    let text = contract_harness::exec::error::chain(&e);
+    assert!(
+        text.contains("/slow failed while reading the response headers: timed out after 0.2 s"),
+        "{text}"
     );
 }
 

@@ -224,7 +224,11 @@ async fn read(resp: reqwest::Response) -> Result<Observed, (Phase, ExchangeCause
         .collect();
     let mut body = Vec::new();
     let mut resp = resp;
-    while let Some(chunk) = resp.chunk().await.map_err(|e| (Phase::Body, http_cause(e)))? {
+    while let Some(chunk) = resp
+        .chunk()
+        .await
+        .map_err(|e| (Phase::Body, http_cause(e)))?
+    {
         if chunk.len() > MAX_BODY.saturating_sub(body.len()) {
             return Err(too_large(declared));
         }

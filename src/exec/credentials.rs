@@ -174,7 +174,9 @@ pub async fn for_role(
         Err(m) => Err(token_error(
             service,
             role,
-            format!("{m} (an earlier case of this role got this answer; the token endpoint is not asked again in this run)"),
+            format!(
+                "{m} (an earlier case of this role got this answer; the token endpoint is not asked again in this run)"
+            ),
         )),
     }
 }
@@ -273,8 +275,7 @@ async fn obtain(
                     ts.to_string().as_bytes(),
                     secret.as_bytes(),
                 ]);
-                let request =
-                    json!({"appKey": app_key, "encryption": encryption, "timestamp": ts});
+                let request = json!({"appKey": app_key, "encryption": encryption, "timestamp": ts});
                 let obs = post("application/json", request.to_string().into_bytes())
                     .await
                     .map_err(fail)?;

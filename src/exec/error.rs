@@ -217,7 +217,13 @@ mod tests {
 
     #[test]
     fn phases_round_trip_through_their_codes() {
-        for p in [Phase::Connect, Phase::Tls, Phase::Send, Phase::Headers, Phase::Body] {
+        for p in [
+            Phase::Connect,
+            Phase::Tls,
+            Phase::Send,
+            Phase::Headers,
+            Phase::Body,
+        ] {
             assert_eq!(Phase::from_code(p.code()), p);
         }
     }
