@@ -66,6 +66,10 @@ enum Hostile {
     Redirect(u16),
     /// A well-formed JSON error (500) for everything.
     ServerError,
+    /// [`Hostile::ServerError`] after 30 ms.
+    SlowServerError,
+    /// A 500 for the first request, then [`Hostile::Hang`].
+    FailThenHang,
     /// Token endpoint: a JSON token whose `expires_in` is this text.
     TokenLifetime(&'static str),
     /// Token endpoint: a body that is not JSON.
@@ -161,12 +165,15 @@ async fn connection(
     written: Arc<AtomicU64>,
 ) {
     while let Some(path) = read_request(&mut stream).await {
-        let behaviour = if path == TOKEN_PATH {
-            token_hits.fetch_add(1, Ordering::SeqCst);
-            token
+        let (behaviour, n) = if path == TOKEN_PATH {
+            (token, token_hits.fetch_add(1, Ordering::SeqCst))
         } else {
-            other_hits.fetch_add(1, Ordering::SeqCst);
-            other
+            (other, other_hits.fetch_add(1, Ordering::SeqCst))
+        };
+        let behaviour = match behaviour {
+            Hostile::FailThenHang if n == 0 => Hostile::ServerError,
+            Hostile::FailThenHang => Hostile::Hang,
+            b => b,
         };
         if !answer(&mut stream, behaviour, &written).await {
             return;
@@ -326,6 +333,15 @@ async fn answer(stream: &mut TcpStream, behaviour: Hostile, written: &AtomicU64)
         Hostile::TokenMalformed => {
             send(&json_response("200 OK", r#"{"access_token": "abc", "#)).await
         }
+        Hostile::SlowServerError => {
+            tokio::time::sleep(Duration::from_millis(30)).await;
+            send(&json_response(
+                "500 Internal Server Error",
+                r#"{"error_code":"SYS.500","error_msg":"hostile"}"#,
+            ))
+            .await
+        }
+        Hostile::FailThenHang => false,
     }
 }
 
@@ -380,6 +396,11 @@ fn peak_kib(pid: u32) -> Option<u64> {
 
 /// Runs the binary against a server, as a user would, killing it past [`RUN_BOUND`].
 fn run(name: &str, port: u16, flow: bool, extra: &[(&str, &str)]) -> Run {
+    run_filtered(name, port, flow, FILTER, extra)
+}
+
+/// [`run`] with another name filter.
+fn run_filtered(name: &str, port: u16, flow: bool, filter: &str, extra: &[(&str, &str)]) -> Run {
     let dir = std::env::temp_dir().join(format!(
         "ch-hostile-{}-{}",
         name.replace(' ', "-"),
@@ -390,7 +411,7 @@ fn run(name: &str, port: u16, flow: bool, extra: &[(&str, &str)]) -> Run {
     let target = target_file(&dir, port, flow);
     let out = std::fs::File::create(dir.join("out")).expect("out");
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_contract-harness"));
-    cmd.args(["run", "--specs", "specs", "--test-threads", "4", FILTER])
+    cmd.args(["run", "--specs", "specs", "--test-threads", "4", filter])
         .env("CONTRACT_BASE_URL", format!("http://127.0.0.1:{port}"))
         .env("CONTRACT_TARGET", &target)
         .env("CONTRACT_TIMEOUT_SECONDS", "1")
@@ -766,4 +787,47 @@ fn a_run_past_its_deadline_reports_unstarted_cases_as_not_run() {
             r.output
         );
     }
+}
+
+/// The property case alone: `unknown_org_id` of `disable_organization`.
+const PROPERTY: &str = "oneaccess::disable_organization::invalid::unknown_org_id";
+
+#[test]
+fn shrinking_keeps_to_its_budget_and_stops_at_a_transport_failure() {
+    // Every answer is a 500 after 30 ms: a violation, shrunk until the budget of 50 ms runs
+    // out (shrinking it fully takes 27 steps).
+    let failing = serve(Hostile::ServerError, Hostile::SlowServerError);
+    let r = run_filtered(
+        "shrink budget",
+        failing.port,
+        false,
+        PROPERTY,
+        &[("CONTRACT_SHRINK_SECONDS", "0.05")],
+    );
+    assert_hostile(
+        &r,
+        &[
+            "contract violation in oneaccess::disable_organization::invalid::unknown_org_id",
+            "shrinking stopped when its budget of 0.05 s (CONTRACT_SHRINK_SECONDS) ran out, after",
+            "this is the smallest failing input found so far",
+            "minimal input (after",
+        ],
+    );
+    // A violation, then no answer: the case ends at the first shrink step that times out,
+    // as a harness error (before, each of up to 512 steps waited for the full timeout).
+    let flaky = serve(Hostile::ServerError, Hostile::FailThenHang);
+    let r = run_filtered("fail then hang", flaky.port, false, PROPERTY, &[]);
+    assert_hostile(
+        &r,
+        &[
+            "harness error (not a verdict on the server) in oneaccess::disable_organization::invalid::unknown_org_id",
+            "failed while reading the response headers: timed out after 1 s",
+            "this ended the case while shrinking a contract violation (not_a_server_error",
+        ],
+    );
+    assert_eq!(
+        flaky.other_hits.load(Ordering::SeqCst),
+        2,
+        "one violation, one shrink step that got no answer"
+    );
 }

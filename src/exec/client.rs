@@ -31,8 +31,23 @@ pub const MAX_BODY: usize = 4 << 20;
 /// Hosts a proxy never sees: loopback targets are reached directly.
 const LOOPBACK: &str = "127.0.0.0/8,::1,localhost";
 
-/// A URL fit for a message: no userinfo, query or fragment.
+/// Longest URL shown in a message (generated paths reach thousands of characters).
+const MAX_URL_SHOWN: usize = 160;
+
+/// A URL fit for a message: no userinfo, query or fragment; a very long one is cut, saying so.
 pub fn display_url(url: &str) -> String {
+    let shown = bare_url(url);
+    match shown.char_indices().nth(MAX_URL_SHOWN) {
+        Some((cut, _)) => format!(
+            "{}... ({} characters)",
+            &shown[..cut],
+            shown.chars().count()
+        ),
+        None => shown,
+    }
+}
+
+fn bare_url(url: &str) -> String {
     match reqwest::Url::parse(url) {
         Ok(mut u) => {
             let _ = u.set_username("");
@@ -277,4 +292,22 @@ pub fn shared(limits: &Limits) -> Result<&'static Client, HarnessError> {
     }
     let c = Client::new(limits)?;
     Ok(CLIENT.get_or_init(|| c))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls_in_messages_carry_no_userinfo_query_or_endless_paths() {
+        assert_eq!(
+            display_url("http://user:pw@127.0.0.1:8/a/b?token=x#f"),
+            "http://127.0.0.1:8/a/b"
+        );
+        let long = format!("http://h/{}", "x".repeat(1000));
+        let shown = display_url(&long);
+        assert!(shown.ends_with("... (1009 characters)"), "{shown}");
+        assert!(shown.len() < 200, "{shown}");
+        assert_eq!(display_url("not a url?secret"), "not a url");
+    }
 }
