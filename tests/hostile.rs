@@ -625,12 +625,15 @@ fn operation_servers_that_misbehave_end_each_case_precisely_and_in_bounded_time(
             "{name}: {hits} requests for nine cases"
         );
     }
-    for name in ["huge chunked", "huge declared", "gzip bomb"] {
+    for name in ["huge chunked", "huge declared"] {
         let s = &servers.iter().find(|(n, _)| *n == name).expect("server").1;
         let sent = s.written.load(Ordering::Relaxed);
+        let hits = s.other_hits.load(Ordering::SeqCst) as u64;
+        // Each response offers 64 MiB or more; the harness stops reading past 4 MiB (socket
+        // buffers take a few more).
         assert!(
-            sent < 9 * 32 << 20,
-            "{name}: the harness stopped reading (the server wrote {sent} bytes)"
+            sent < hits * (16 << 20),
+            "{name}: the harness stopped reading ({hits} responses, {sent} bytes written)"
         );
     }
     assert_eq!(
