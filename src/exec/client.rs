@@ -2,6 +2,9 @@
 //! included), a cap on response bodies, bounded concurrency, an optional rate limit, redirects
 //! followed only within the same origin, and a proxy only when the user names one.
 
+// Numbers here come from servers (lifetimes, lengths): no unchecked arithmetic.
+#![deny(clippy::arithmetic_side_effects)]
+
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicU8, Ordering};
 use std::time::{Duration, Instant};

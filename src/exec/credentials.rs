@@ -1,6 +1,9 @@
 //! The vendors' credential flows (AUTH.md): obtaining tokens, caching them until shortly
 //! before they expire, and putting credentials on a request (EnOS signs each one).
 
+// Numbers here come from servers (lifetimes, lengths): no unchecked arithmetic.
+#![deny(clippy::arithmetic_side_effects)]
+
 use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
@@ -92,7 +95,7 @@ fn lifetime(v: &Value, default: Duration) -> Duration {
 /// for short-lived tokens.
 fn renew_at(now: Instant, lifetime: Duration) -> Instant {
     let lifetime = lifetime.min(MAX_LIFETIME);
-    let margin = Duration::from_secs(60).min(lifetime / 2);
+    let margin = Duration::from_secs(60).min(lifetime.checked_div(2).unwrap_or_default());
     now.checked_add(lifetime.saturating_sub(margin))
         .unwrap_or(now)
 }
