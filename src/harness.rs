@@ -409,7 +409,13 @@ pub fn main(args: Arguments, specs_dir: &Path, invocation: Invocation) -> ExitCo
     let settings =
         PropSettings::from_env().and_then(|p| Deadline::from_env(started).map(|d| (p, d)));
     let (proptest, deadline) = match settings {
-        Ok(s) => s,
+        Ok((p, d)) => (
+            PropSettings {
+                deadline: d.map(|d| d.at),
+                ..p
+            },
+            d,
+        ),
         Err(e) => {
             eprintln!("error: {e}");
             return ExitCode::from(2);

@@ -68,6 +68,8 @@ enum Hostile {
     ServerError,
     /// [`Hostile::ServerError`] after 30 ms.
     SlowServerError,
+    /// [`Hostile::ServerError`] after 1 s.
+    VerySlowServerError,
     /// A 500 for the first request, then [`Hostile::Hang`].
     FailThenHang,
     /// Token endpoint: a JSON token whose `expires_in` is this text.
@@ -335,6 +337,14 @@ async fn answer(stream: &mut TcpStream, behaviour: Hostile, written: &AtomicU64)
         }
         Hostile::SlowServerError => {
             tokio::time::sleep(Duration::from_millis(30)).await;
+            send(&json_response(
+                "500 Internal Server Error",
+                r#"{"error_code":"SYS.500","error_msg":"hostile"}"#,
+            ))
+            .await
+        }
+        Hostile::VerySlowServerError => {
+            tokio::time::sleep(Duration::from_secs(1)).await;
             send(&json_response(
                 "500 Internal Server Error",
                 r#"{"error_code":"SYS.500","error_msg":"hostile"}"#,
@@ -776,6 +786,29 @@ fn a_run_past_its_deadline_reports_unstarted_cases_as_not_run() {
         "nothing passes: {}",
         r.output
     );
+    // A case under way stops at the deadline too: shrinking this violation fully takes 27
+    // steps of 1 s each, and no budget stops it first.
+    let slow = serve(Hostile::ServerError, Hostile::VerySlowServerError);
+    let r = run_filtered(
+        "deadline while shrinking",
+        slow.port,
+        false,
+        PROPERTY,
+        &[
+            ("CONTRACT_DEADLINE_SECONDS", "3"),
+            ("CONTRACT_SHRINK_SECONDS", "600"),
+            ("CONTRACT_TIMEOUT_SECONDS", "5"),
+        ],
+    );
+    assert_hostile(&r, &[]);
+    assert!(
+        r.output.contains(
+            "shrinking stopped when the run's deadline (CONTRACT_DEADLINE_SECONDS) passed"
+        ) || r.output.contains("not run: the run's deadline of 3 s"),
+        "{}",
+        r.output
+    );
+    assert!(r.elapsed < Duration::from_secs(15), "{:?}", r.elapsed);
     for (var, value) in [
         ("CONTRACT_DEADLINE_SECONDS", "soon"),
         ("CONTRACT_SHRINK_SECONDS", "-1"),

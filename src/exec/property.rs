@@ -236,7 +236,14 @@ pub(crate) fn run_property(
     };
     let mut passed = 0u32;
     let mut out_of_scope = 0u32;
+    let past_deadline = || ctx.proptest.deadline.is_some_and(|d| Instant::now() >= d);
     while passed < ctx.proptest.cases {
+        if past_deadline() {
+            return error(HarnessError::Transport(format!(
+                "the run's deadline (CONTRACT_DEADLINE_SECONDS) passed after {passed} of {} inputs, all of which kept the promise: the case did not finish",
+                ctx.proptest.cases
+            )));
+        }
         // A fresh random source per input, drawn from the case's, as proptest's runner does:
         // inputs are the same as `TestRunner::run` would generate.
         let reseed: [u8; 32] = runner.rng().random();
@@ -295,6 +302,10 @@ fn shrink_and_report(
                 Some(format!(
                     "shrinking stopped when its budget of {} s (CONTRACT_SHRINK_SECONDS) ran out, after {steps} steps: this is the smallest failing input found so far",
                     budget.as_secs_f64()
+                ))
+            } else if ctx.proptest.deadline.is_some_and(|d| Instant::now() >= d) {
+                Some(format!(
+                    "shrinking stopped when the run's deadline (CONTRACT_DEADLINE_SECONDS) passed, after {steps} steps: this is the smallest failing input found so far"
                 ))
             } else {
                 None

@@ -1,7 +1,7 @@
 //! Runs one case against a target: prepares each request, adds credentials, sends it, and
 //! evaluates the expectation (property cases are in [`super::property`]).
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
@@ -37,6 +37,9 @@ pub struct PropSettings {
     pub seed: u64,
     /// Time a property case may spend shrinking a violation.
     pub shrink_budget: Duration,
+    /// The run's deadline (`CONTRACT_DEADLINE_SECONDS`): a property case sends no new input
+    /// after it.
+    pub deadline: Option<Instant>,
 }
 
 impl Default for PropSettings {
@@ -46,6 +49,7 @@ impl Default for PropSettings {
             cases: 32,
             seed: 0x00C0_FFEE,
             shrink_budget: Duration::from_secs(5),
+            deadline: None,
         }
     }
 }
@@ -82,6 +86,7 @@ impl PropSettings {
                 })
                 .unwrap_or(defaults.seed),
             shrink_budget,
+            deadline: None,
         })
     }
 }
