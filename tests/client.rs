@@ -272,3 +272,41 @@ async fn token_fetches_of_different_roles_do_not_wait_for_each_other() {
     assert!(again.elapsed() < Duration::from_secs(1));
     assert_eq!(slow.load(Ordering::SeqCst), 1);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn https_to_a_server_that_speaks_no_tls_fails_in_the_tls_phase() {
+    let (base, _, _) = raw_server(
+        "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok",
+        Duration::ZERO,
+        "GET",
+    )
+    .await;
+    let https = base.replace("http://", "https://");
+    let client = Client::new(&Limits::default()).expect("client");
+    let e = client
+        .send(&https, &get_with_token("/x"))
+        .await
+        .expect_err("no TLS there");
+    let text = contract_harness::exec::error::chain(&e);
+    assert!(text.contains("/x failed while negotiating TLS: "), "{text}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refused_connection_fails_in_the_connect_phase() {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let base = format!("http://{}", listener.local_addr().expect("addr"));
+    drop(listener);
+    let client = Client::new(&Limits::default()).expect("client");
+    let e = client
+        .send(&base, &get_with_token("/x"))
+        .await
+        .expect_err("nobody listens");
+    let text = contract_harness::exec::error::chain(&e);
+    assert!(
+        text.contains("/x failed while connecting: error sending request")
+            && text.contains("refused"),
+        "{text}"
+    );
+}

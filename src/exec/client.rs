@@ -258,11 +258,7 @@ async fn read(resp: reqwest::Response) -> Result<Observed, (Phase, ExchangeCause
 /// The phase a failed `send` reached, from the client's error.
 fn send_phase(e: &reqwest::Error) -> Phase {
     if e.is_connect() {
-        let text = super::error::chain(e).to_ascii_lowercase();
-        if ["tls", "certificate", "handshake"]
-            .iter()
-            .any(|w| text.contains(w))
-        {
+        if is_tls(e) {
             Phase::Tls
         } else {
             Phase::Connect
@@ -272,6 +268,25 @@ fn send_phase(e: &reqwest::Error) -> Phase {
     } else {
         Phase::Headers
     }
+}
+
+/// Whether a rustls error is among the causes, directly or wrapped in I/O errors (whose
+/// `source` skips the error they wrap).
+fn is_tls(e: &(dyn std::error::Error + 'static)) -> bool {
+    let mut next = Some(e);
+    for _ in 0..16 {
+        let Some(cause) = next else { break };
+        if cause.is::<rustls::Error>() {
+            return true;
+        }
+        next = match cause.downcast_ref::<std::io::Error>() {
+            Some(io) => io
+                .get_ref()
+                .map(|inner| inner as &(dyn std::error::Error + 'static)),
+            None => cause.source(),
+        };
+    }
+    false
 }
 
 fn http_cause(e: reqwest::Error) -> ExchangeCause {
