@@ -859,6 +859,7 @@ fn shrinking_keeps_to_its_budget_and_stops_at_a_transport_failure() {
             "harness error (not a verdict on the server) in oneaccess::disable_organization::invalid::unknown_org_id",
             "failed while reading the response headers: timed out after 1 s",
             "this ended the case while shrinking a contract violation (not_a_server_error",
+            "with no answer to judge, no verdict is given",
         ],
     );
     assert_eq!(

@@ -75,6 +75,10 @@ pub enum HarnessError {
         #[source]
         cause: ExchangeCause,
     },
+    /// A case was stopped before it could finish (the run's deadline, a property that cannot
+    /// generate its inputs).
+    #[error("{0}")]
+    Stopped(String),
     /// The embedded mock could not start.
     #[error("the embedded mock could not start: {0}")]
     Mock(String),
