@@ -812,13 +812,18 @@ fn a_run_past_its_deadline_reports_unstarted_cases_as_not_run() {
     for (var, value) in [
         ("CONTRACT_DEADLINE_SECONDS", "soon"),
         ("CONTRACT_SHRINK_SECONDS", "-1"),
+        ("CONTRACT_PROXY", "proxy.example:3128"),
     ] {
         let r = run("malformed", server.port, false, &[(var, value)]);
         assert_eq!(r.code, Some(2), "{}", r.output);
+        let expected = if var == "CONTRACT_PROXY" {
+            "an http:// or https:// proxy URL"
+        } else {
+            "a positive number of seconds"
+        };
         assert!(
-            r.output.contains(&format!(
-                "error: {var} must be a positive number of seconds"
-            )),
+            r.output
+                .contains(&format!("error: {var} must be {expected}")),
             "{}",
             r.output
         );

@@ -440,9 +440,17 @@ impl Target {
         if let Some(r) = number_var("CONTRACT_RATE_LIMIT")? {
             target.limits.rate_per_second = Some(rate(r, "CONTRACT_RATE_LIMIT")?);
         }
-        target.limits.proxy = std::env::var("CONTRACT_PROXY")
-            .ok()
-            .filter(|p| !p.trim().is_empty());
+        target.limits.proxy = match std::env::var("CONTRACT_PROXY") {
+            Ok(p) if !p.trim().is_empty() => {
+                // Checked here, so that a typo is one error at start, not one per case.
+                reqwest::Url::parse(p.trim())
+                    .ok()
+                    .filter(|u| matches!(u.scheme(), "http" | "https") && u.has_host())
+                    .ok_or_else(|| setting("CONTRACT_PROXY", "an http:// or https:// proxy URL"))?;
+                Some(p.trim().to_string())
+            }
+            _ => None,
+        };
         Ok(target)
     }
 
