@@ -530,7 +530,13 @@ fn run_all(scenarios: Vec<(&'static str, &Server, bool, Vec<String>)>) -> Vec<Ru
                 .lines()
                 .find(|l| l.contains(" failed") || l.contains("HTTP "))
                 .unwrap_or_default();
-            println!("{} ({:.1?}): {}", r.name, r.elapsed, said.trim());
+            println!(
+                "{} ({:.1?}, peak {} KiB): {}",
+                r.name,
+                r.elapsed,
+                r.peak_kib,
+                said.trim()
+            );
             let expected: Vec<&str> = expected.iter().map(String::as_str).collect();
             assert_hostile(r, &expected);
         }
