@@ -177,7 +177,7 @@ fn load(f: &mut Figures, dir: &Path) {
 fn suite(f: &mut Figures) {
     let loaded = spec::load(Path::new("specs")).expect("specs");
     let seed = Arc::new(Seed::builtin());
-    let settings = PropSettings::from_env();
+    let settings = PropSettings::from_env().expect("CONTRACT_SHRINK_SECONDS");
     let cases: Vec<_> = contract_harness::generate::cases(&loaded.specs);
     let mut times = Vec::new();
     for _ in 0..5 {
@@ -214,7 +214,7 @@ fn runner_rate(f: &mut Figures, dir: &Path) {
         specs: &loaded.specs,
         target: &target,
         client,
-        proptest: PropSettings::from_env(),
+        proptest: PropSettings::from_env().expect("CONTRACT_SHRINK_SECONDS"),
     };
     let count = AtomicU64::new(0);
     let deadline = Instant::now() + Duration::from_secs(5);

@@ -36,6 +36,47 @@ pub struct Suite {
     pub reproduce: Reproduce,
     /// Records of finished cases.
     pub records: Mutex<Vec<Record>>,
+    /// The run's deadline (`CONTRACT_DEADLINE_SECONDS`): when it passes, cases not yet
+    /// started are reported as not run.
+    pub deadline: Option<Deadline>,
+}
+
+/// A whole-run deadline.
+#[derive(Debug, Clone, Copy)]
+pub struct Deadline {
+    /// When it passes.
+    pub at: Instant,
+    /// As the user set it.
+    pub seconds: std::time::Duration,
+}
+
+impl Deadline {
+    /// `CONTRACT_DEADLINE_SECONDS` from `start`, if set.
+    ///
+    /// # Errors
+    /// When the variable is not a positive number of seconds.
+    pub fn from_env(start: Instant) -> Result<Option<Self>, crate::exec::HarnessError> {
+        let Some(v) = std::env::var("CONTRACT_DEADLINE_SECONDS")
+            .ok()
+            .filter(|v| !v.trim().is_empty())
+        else {
+            return Ok(None);
+        };
+        let seconds = v
+            .trim()
+            .parse::<f64>()
+            .ok()
+            .filter(|f| f.is_finite() && *f > 0.0)
+            .and_then(|f| std::time::Duration::try_from_secs_f64(f).ok())
+            .ok_or_else(|| crate::exec::HarnessError::Setting {
+                what: "CONTRACT_DEADLINE_SECONDS".into(),
+                expected: "a positive number of seconds".into(),
+            })?;
+        Ok(Some(Self {
+            at: start.checked_add(seconds).unwrap_or(start),
+            seconds,
+        }))
+    }
 }
 
 /// The documented status or code a case exercises, for coverage.
@@ -179,6 +220,7 @@ impl Suite {
             snapshot_mode: SnapshotMode::from_env(),
             reproduce: Reproduce::from_env(Invocation::CargoTest, Path::new("specs")),
             records: Mutex::new(Vec::new()),
+            deadline: None,
         }
     }
 
@@ -202,6 +244,21 @@ impl Suite {
     pub fn run(&self, i: usize) -> Result<(), String> {
         let case = &self.cases[i];
         let start = Instant::now();
+        if let Some(d) = self.deadline.filter(|d| start >= d.at) {
+            let message = format!(
+                "not run: the run's deadline of {} s (CONTRACT_DEADLINE_SECONDS) passed before {} started",
+                d.seconds.as_secs_f64(),
+                case.name
+            );
+            self.record(
+                case,
+                Status::Failed,
+                Some(message.clone()),
+                None,
+                start.elapsed(),
+            );
+            return Err(message);
+        }
         let client = match client::shared(&self.target.limits) {
             Ok(c) => c,
             Err(e) => return Err(format!("harness error: {e}")),
@@ -348,6 +405,22 @@ fn selected(args: &Arguments, name: &str) -> bool {
 /// Loads specs, builds the suite for the environment's target and runs it with libtest-mimic;
 /// `invocation` says how the user started it, for the reproduce lines.
 pub fn main(args: Arguments, specs_dir: &Path, invocation: Invocation) -> ExitCode {
+    let started = Instant::now();
+    let settings =
+        PropSettings::from_env().and_then(|p| Deadline::from_env(started).map(|d| (p, d)));
+    let (proptest, deadline) = match settings {
+        Ok((p, d)) => (
+            PropSettings {
+                deadline: d.map(|d| d.at),
+                ..p
+            },
+            d,
+        ),
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
     let loaded = match spec::load(specs_dir) {
         Ok(l) => l,
         Err(e) => {
@@ -366,7 +439,8 @@ pub fn main(args: Arguments, specs_dir: &Path, invocation: Invocation) -> ExitCo
         }
     };
     let snapshots = snapshot_dir(&target);
-    let mut suite = Suite::new(loaded.specs, target, PropSettings::from_env(), snapshots);
+    let mut suite = Suite::new(loaded.specs, target, proptest, snapshots);
+    suite.deadline = deadline;
     suite.reproduce = Reproduce::from_env(invocation, specs_dir);
     let suite = Arc::new(suite);
     let listing = args.list;

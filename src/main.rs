@@ -339,7 +339,13 @@ fn mutants(specs: &std::path::Path, names: &[String], threads: usize) -> ExitCod
         }
     };
     let seed = std::sync::Arc::new(Seed::builtin());
-    let settings = contract_harness::exec::PropSettings::from_env();
+    let settings = match contract_harness::exec::PropSettings::from_env() {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
     let (clean, runs) =
         contract_harness::mutants::run_all(&loaded.specs, &seed, settings, threads, &faults);
     print!("{}", contract_harness::mutants::table(&clean, &runs));

@@ -42,6 +42,7 @@ fn failure_text(fault: Fault, case: &str) -> String {
         PropSettings {
             cases: 32,
             seed: 0x00C0_FFEE,
+            ..PropSettings::default()
         },
         None,
     );

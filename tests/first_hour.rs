@@ -69,7 +69,9 @@ fn first_run_records_snapshots_and_labels_them() {
     let out = run_enos_errors(&snaps, false, None);
     let (stdout, stderr) = text(&out);
     assert!(out.status.success(), "{stdout}{stderr}");
-    let files = std::fs::read_dir(&snaps).expect("snapshots written").count();
+    let files = std::fs::read_dir(&snaps)
+        .expect("snapshots written")
+        .count();
     assert!(files >= 3, "{files} snapshots");
     assert!(
         stdout.contains(&format!(
@@ -298,7 +300,12 @@ fn the_reproduce_line_under_cargo_test_names_the_target_without_userinfo() {
     };
     let target = Target::live(Some(&file), &url, &env).expect("target");
     let loaded = contract_harness::spec::load(Path::new("specs")).expect("specs");
-    let mut suite = Suite::new(loaded.specs, target, PropSettings::from_env(), None);
+    let mut suite = Suite::new(
+        loaded.specs,
+        target,
+        PropSettings::from_env().expect("settings"),
+        None,
+    );
     suite.reproduce = Reproduce::from_lookup(Invocation::CargoTest, Path::new("specs"), &env);
     let case = "oneaccess::delete_organization::error::ORG.0001";
     let i = suite

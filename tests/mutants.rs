@@ -17,6 +17,7 @@ fn every_fault_is_caught_and_the_correct_mock_passes() {
     let settings = PropSettings {
         cases: 32,
         seed: 0x00C0_FFEE,
+        ..PropSettings::default()
     };
     let (clean, runs) = mutants::run_all(&loaded.specs, &seed, settings, 2, Fault::ALL);
     let table = mutants::table(&clean, &runs);
@@ -62,6 +63,7 @@ fn the_lenient_variant_passes_every_case() {
     let settings = PropSettings {
         cases: 32,
         seed: 0x00C0_FFEE,
+        ..PropSettings::default()
     };
     let (clean, runs) = mutants::run_all(&loaded.specs, &seed, settings, 2, Fault::VARIANTS);
     assert!(!Fault::VARIANTS.is_empty());

@@ -1,12 +1,14 @@
 //! The vendors' credential flows (AUTH.md): obtaining tokens, caching them until shortly
 //! before they expire, and putting credentials on a request (EnOS signs each one).
 
+// Numbers here come from servers (lifetimes, lengths): no unchecked arithmetic.
+#![deny(clippy::arithmetic_side_effects)]
+
 use std::collections::HashMap;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use serde_json::{Value, json};
-use tokio::sync::Mutex;
 
 use super::client::Client;
 use super::error::HarnessError;
@@ -39,25 +41,63 @@ struct Cached {
     renew_at: Instant,
 }
 
-/// Tokens by `base \0 service \0 role`. Reads take the shared lock only; a fetch holds
-/// [`fetching`] so that concurrent cases ask the token endpoint once.
-fn cache() -> &'static std::sync::RwLock<HashMap<String, Cached>> {
-    static CACHE: OnceLock<std::sync::RwLock<HashMap<String, Cached>>> = OnceLock::new();
+/// The outcome of one token fetch: the credential, or the failure's text (kept, so that
+/// later cases of the role fail at once with it instead of asking the endpoint again).
+type Fetched = Result<Cached, String>;
+
+/// One role's token: filled by the first case that needs it; concurrent cases of the same
+/// role wait for that one fetch (bounded by the per-request timeout), other roles never do.
+type Slot = Arc<tokio::sync::OnceCell<Fetched>>;
+
+/// Slots by `target \0 base \0 service \0 role`. The map's lock is held only to look a slot
+/// up, never across a network call.
+fn cache() -> &'static std::sync::Mutex<HashMap<String, Slot>> {
+    static CACHE: OnceLock<std::sync::Mutex<HashMap<String, Slot>>> = OnceLock::new();
     CACHE.get_or_init(Default::default)
 }
 
-fn fetching() -> &'static Mutex<()> {
-    static FETCHING: OnceLock<Mutex<()>> = OnceLock::new();
-    FETCHING.get_or_init(|| Mutex::new(()))
+/// The slot of a key; a token due for renewal gets a fresh slot (a failure stays).
+fn slot(key: &str) -> Slot {
+    let mut map = cache()
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    let entry = map.entry(key.to_string()).or_default();
+    if matches!(entry.get(), Some(Ok(c)) if c.renew_at <= Instant::now()) {
+        *entry = Slot::default();
+    }
+    Arc::clone(entry)
 }
 
-fn cached(key: &str) -> Option<Credential> {
-    let map = cache()
-        .read()
-        .unwrap_or_else(std::sync::PoisonError::into_inner);
-    map.get(key)
-        .filter(|c| c.renew_at > Instant::now())
-        .map(|c| c.credential.clone())
+/// Longest token lifetime believed: a run never lasts longer, and server-provided numbers
+/// never reach `Instant` arithmetic unchecked.
+const MAX_LIFETIME: Duration = Duration::from_secs(7 * 24 * 3600);
+
+/// A token lifetime from a server's `expires_in`-like field: whole or fractional seconds, as
+/// a number or a numeric string, clamped to [`MAX_LIFETIME`]; a negative lifetime means
+/// "already expired" (the token is used once, not cached); anything else (absent, not a
+/// number) gives the vendor's documented default.
+fn lifetime(v: &Value, default: Duration) -> Duration {
+    let number = match v {
+        Value::Number(n) => n.as_f64(),
+        Value::String(s) => s.trim().parse::<f64>().ok(),
+        _ => None,
+    };
+    match number.filter(|f| f.is_finite()) {
+        Some(f) if f <= 0.0 => Duration::ZERO,
+        Some(f) => Duration::try_from_secs_f64(f)
+            .unwrap_or(MAX_LIFETIME)
+            .min(MAX_LIFETIME),
+        None => default,
+    }
+}
+
+/// When a token of this lifetime is renewed: a minute before expiry, or at half the lifetime
+/// for short-lived tokens.
+fn renew_at(now: Instant, lifetime: Duration) -> Instant {
+    let lifetime = lifetime.min(MAX_LIFETIME);
+    let margin = Duration::from_secs(60).min(lifetime.checked_div(2).unwrap_or_default());
+    now.checked_add(lifetime.saturating_sub(margin))
+        .unwrap_or(now)
 }
 
 fn token_error(service: &Service, role: &str, message: impl Into<String>) -> HarnessError {
@@ -114,27 +154,34 @@ pub async fn for_role(
     }
     let base = target.auth_base(&service.name).await?;
     let key = format!("{}\0{base}\0{}\0{role}", target.id, service.name);
-    if let Some(c) = cached(&key) {
-        return Ok(c);
+    let slot = slot(&key);
+    let fetched_here = std::sync::atomic::AtomicBool::new(false);
+    let fetched = slot
+        .get_or_init(|| async {
+            fetched_here.store(true, std::sync::atomic::Ordering::Relaxed);
+            match obtain(client, &base, service, role, values).await {
+                Ok((credential, lifetime)) => Ok(Cached {
+                    credential,
+                    renew_at: renew_at(Instant::now(), lifetime),
+                }),
+                Err(HarnessError::Token { message, .. }) => Err(message),
+                Err(e) => Err(super::error::chain(&e)),
+            }
+        })
+        .await;
+    match fetched {
+        Ok(c) => Ok(c.credential.clone()),
+        Err(m) if fetched_here.load(std::sync::atomic::Ordering::Relaxed) => {
+            Err(token_error(service, role, m.clone()))
+        }
+        Err(m) => Err(token_error(
+            service,
+            role,
+            format!(
+                "{m} (an earlier case of this role got this answer; the token endpoint is not asked again in this run)"
+            ),
+        )),
     }
-    let _one_fetch = fetching().lock().await;
-    if let Some(c) = cached(&key) {
-        return Ok(c);
-    }
-    let (credential, lifetime) = obtain(client, &base, service, role, values).await?;
-    // Renew a minute before expiry (or at half the lifetime for short-lived tokens).
-    let margin = Duration::from_secs(60).min(lifetime / 2);
-    cache()
-        .write()
-        .unwrap_or_else(std::sync::PoisonError::into_inner)
-        .insert(
-            key,
-            Cached {
-                credential: credential.clone(),
-                renew_at: Instant::now() + lifetime.saturating_sub(margin),
-            },
-        );
-    Ok(credential)
 }
 
 async fn obtain(
@@ -144,9 +191,27 @@ async fn obtain(
     role: &str,
     values: &Values,
 ) -> Result<(Credential, Duration), HarnessError> {
-    let http = client.http();
     let url = format!("{base}{}", service.auth.token_path);
     let fail = |m: String| token_error(service, role, m);
+    let post = |content_type: &str, body: Vec<u8>| {
+        let headers = [("Content-Type".to_string(), content_type.to_string())];
+        let url = url.clone();
+        async move {
+            client
+                .exchange("POST", &url, &headers, Some(body))
+                .await
+                .map_err(|e| super::error::chain(&e))
+        }
+    };
+    let json_body = |obs: &crate::check::Observed| -> Result<Value, HarnessError> {
+        serde_json::from_slice(&obs.body).map_err(|e| {
+            fail(format!(
+                "HTTP {} from {}: the body is not JSON ({e})",
+                obs.status,
+                super::client::display_url(&url)
+            ))
+        })
+    };
     match service.auth.scheme {
         AuthScheme::OneaccessClientCredentials => {
             let form = [
@@ -158,27 +223,19 @@ async fn obtain(
                 ),
             ];
             let body = serde_urlencoded::to_string(form).map_err(|e| fail(e.to_string()))?;
-            let resp = http
-                .post(&url)
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .body(body)
-                .send()
+            let obs = post("application/x-www-form-urlencoded", body.into_bytes())
                 .await
-                .map_err(|e| fail(e.without_url().to_string()))?;
-            let status = resp.status();
-            let body: Value = resp
-                .json()
-                .await
-                .map_err(|e| fail(e.without_url().to_string()))?;
+                .map_err(fail)?;
+            let status = obs.status;
+            let body = json_body(&obs)?;
             let token = body["access_token"]
                 .as_str()
-                .filter(|_| status.is_success())
+                .filter(|_| (200..300).contains(&status))
                 .ok_or_else(|| fail(format!("HTTP {status}, error_code {}", body["error_code"])))?;
             secrets::register(token);
-            let ttl = body["expires_in"].as_u64().unwrap_or(1800);
             Ok((
                 Credential::Bearer(token.to_string()),
-                Duration::from_secs(ttl),
+                lifetime(&body["expires_in"], Duration::from_secs(1800)),
             ))
         }
         AuthScheme::IamToken => {
@@ -190,18 +247,16 @@ async fn obtain(
             if let Some(p) = values.get("project_id") {
                 auth["scope"] = json!({"project": {"id": p}});
             }
-            let resp = http
-                .post(&url)
-                .json(&json!({ "auth": auth }))
-                .send()
-                .await
-                .map_err(|e| fail(e.without_url().to_string()))?;
-            let status = resp.status();
-            let token = resp
-                .headers()
-                .get("x-subject-token")
-                .and_then(|v| v.to_str().ok())
-                .filter(|_| status.is_success())
+            let obs = post(
+                "application/json",
+                json!({ "auth": auth }).to_string().into_bytes(),
+            )
+            .await
+            .map_err(fail)?;
+            let status = obs.status;
+            let token = obs
+                .header("x-subject-token")
+                .filter(|t| !t.is_empty() && (200..300).contains(&status))
                 .ok_or_else(|| fail(format!("HTTP {status} without X-Subject-Token")))?
                 .to_string();
             secrets::register(&token);
@@ -217,22 +272,17 @@ async fn obtain(
                 let ts = SystemTime::now()
                     .duration_since(UNIX_EPOCH)
                     .map_or(0, |d| d.as_millis())
-                    + attempt;
+                    .saturating_add(attempt);
                 let encryption = sha256_hex(&[
                     app_key.as_bytes(),
                     ts.to_string().as_bytes(),
                     secret.as_bytes(),
                 ]);
-                let resp = http
-                    .post(&url)
-                    .json(&json!({"appKey": app_key, "encryption": encryption, "timestamp": ts}))
-                    .send()
+                let request = json!({"appKey": app_key, "encryption": encryption, "timestamp": ts});
+                let obs = post("application/json", request.to_string().into_bytes())
                     .await
-                    .map_err(|e| fail(e.without_url().to_string()))?;
-                body = resp
-                    .json()
-                    .await
-                    .map_err(|e| fail(e.without_url().to_string()))?;
+                    .map_err(fail)?;
+                body = json_body(&obs)?;
                 if body["status"] != 1001 {
                     break;
                 }
@@ -242,13 +292,12 @@ async fn obtain(
                 .filter(|_| body["status"] == 0)
                 .ok_or_else(|| fail(format!("status {} {}", body["status"], body["msg"])))?;
             secrets::register(token);
-            let ttl = body["data"]["expire"].as_u64().unwrap_or(7200);
             Ok((
                 Credential::Enos {
                     token: token.to_string(),
                     secret: secret.to_string(),
                 },
-                Duration::from_secs(ttl),
+                lifetime(&body["data"]["expire"], Duration::from_secs(7200)),
             ))
         }
     }
@@ -341,4 +390,29 @@ pub async fn apply_cred(
         },
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lifetimes_from_servers_are_clamped_never_overflowing() {
+        let d = Duration::from_secs(1800);
+        assert_eq!(lifetime(&json!(u64::MAX), d), MAX_LIFETIME);
+        assert_eq!(lifetime(&json!(1e300), d), MAX_LIFETIME);
+        assert_eq!(lifetime(&json!(-5), d), Duration::ZERO);
+        assert_eq!(lifetime(&json!(i64::MIN), d), Duration::ZERO);
+        assert_eq!(lifetime(&json!(90.5), d), Duration::from_millis(90_500));
+        assert_eq!(lifetime(&json!("3600"), d), Duration::from_secs(3600));
+        assert_eq!(lifetime(&json!("soon"), d), d);
+        assert_eq!(lifetime(&Value::Null, d), d);
+        let now = Instant::now();
+        assert!(renew_at(now, Duration::MAX) > now);
+        assert_eq!(renew_at(now, Duration::ZERO), now);
+        assert_eq!(
+            renew_at(now, Duration::from_secs(600)),
+            now + Duration::from_secs(540)
+        );
+    }
 }

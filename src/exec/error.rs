@@ -58,10 +58,177 @@ pub enum HarnessError {
         /// What happened (never the secret).
         message: String,
     },
-    /// The request could not be sent or the response not read.
+    /// The request could not be sent or the response not read (other than by the exchange
+    /// itself: an unknown operation, an unusable method).
     #[error("request failed: {0}")]
     Transport(String),
+    /// An exchange with a server failed: where, in which phase, and why.
+    #[error("{method} {url} failed while {phase}")]
+    Exchange {
+        /// Method.
+        method: String,
+        /// URL without userinfo, query or fragment.
+        url: String,
+        /// How far the exchange got.
+        phase: Phase,
+        /// Why it failed.
+        #[source]
+        cause: ExchangeCause,
+    },
+    /// A case was stopped before it could finish (the run's deadline, a property that cannot
+    /// generate its inputs).
+    #[error("{0}")]
+    Stopped(String),
     /// The embedded mock could not start.
     #[error("the embedded mock could not start: {0}")]
     Mock(String),
+}
+
+/// How far an exchange got before it failed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Phase {
+    /// Opening the connection (TCP).
+    Connect,
+    /// The TLS handshake.
+    Tls,
+    /// Sending the request.
+    Send,
+    /// Waiting for or reading the status line and headers.
+    Headers,
+    /// Reading the body.
+    Body,
+}
+
+impl Phase {
+    pub(crate) fn code(self) -> u8 {
+        self as u8
+    }
+
+    pub(crate) fn from_code(code: u8) -> Self {
+        match code {
+            0 => Phase::Connect,
+            1 => Phase::Tls,
+            2 => Phase::Send,
+            3 => Phase::Headers,
+            _ => Phase::Body,
+        }
+    }
+}
+
+impl std::fmt::Display for Phase {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Phase::Connect => "connecting",
+            Phase::Tls => "negotiating TLS",
+            Phase::Send => "sending the request",
+            Phase::Headers => "reading the response headers",
+            Phase::Body => "reading the body",
+        })
+    }
+}
+
+/// Why an exchange failed.
+#[derive(Debug, thiserror::Error)]
+pub enum ExchangeCause {
+    /// The per-request deadline passed (it covers the whole exchange, body included).
+    #[error("timed out after {} s", fmt_secs(*after))]
+    Timeout {
+        /// The per-request timeout.
+        after: std::time::Duration,
+    },
+    /// The response body is larger than the harness reads.
+    #[error("the response body is more than {limit} bytes{}", declared.map(|d| format!(" (Content-Length: {d})")).unwrap_or_default())]
+    TooLarge {
+        /// The cap.
+        limit: usize,
+        /// What the server declared, if it did.
+        declared: Option<u64>,
+    },
+    /// The HTTP client failed; its own causes follow as the source chain.
+    #[error("{message}")]
+    Http {
+        /// The client's message, without the URL.
+        message: String,
+        /// The client error.
+        #[source]
+        source: Option<Box<dyn std::error::Error + Send + Sync>>,
+    },
+}
+
+fn fmt_secs(d: std::time::Duration) -> String {
+    let s = d.as_secs_f64();
+    if s.fract() == 0.0 {
+        format!("{s:.0}")
+    } else {
+        format!("{s}")
+    }
+}
+
+/// An error and its causes, outermost first, joined by `: ` (a cause whose text repeats the
+/// previous one is left out).
+pub fn chain(e: &dyn std::error::Error) -> String {
+    let mut out = e.to_string();
+    let mut last = out.clone();
+    let mut next = e.source();
+    // Bounded: a cyclic or absurdly deep chain cannot stall a report.
+    for _ in 0..16 {
+        let Some(cause) = next else { break };
+        let text = cause.to_string();
+        if !text.is_empty() && !last.contains(&text) {
+            out.push_str(": ");
+            out.push_str(&text);
+        }
+        last = text;
+        next = cause.source();
+    }
+    crate::secrets::redact(&out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    #[test]
+    fn an_exchange_error_names_url_phase_and_cause() {
+        let e = HarnessError::Exchange {
+            method: "POST".into(),
+            url: "http://127.0.0.1:9/x".into(),
+            phase: Phase::Body,
+            cause: ExchangeCause::Timeout {
+                after: Duration::from_secs(1),
+            },
+        };
+        assert_eq!(
+            chain(&e),
+            "POST http://127.0.0.1:9/x failed while reading the body: timed out after 1 s"
+        );
+        let io = std::io::Error::new(std::io::ErrorKind::ConnectionReset, "connection reset");
+        let e = HarnessError::Exchange {
+            method: "GET".into(),
+            url: "http://h/".into(),
+            phase: Phase::Headers,
+            cause: ExchangeCause::Http {
+                message: "error sending request".into(),
+                source: Some(Box::new(io)),
+            },
+        };
+        assert_eq!(
+            chain(&e),
+            "GET http://h/ failed while reading the response headers: error sending request: connection reset"
+        );
+    }
+
+    #[test]
+    fn phases_round_trip_through_their_codes() {
+        for p in [
+            Phase::Connect,
+            Phase::Tls,
+            Phase::Send,
+            Phase::Headers,
+            Phase::Body,
+        ] {
+            assert_eq!(Phase::from_code(p.code()), p);
+        }
+    }
 }

@@ -2,10 +2,11 @@
 //! and the case name), each generated input sent and checked, and a failing input shrunk to a
 //! minimal one that is re-checked before it is reported.
 
-use std::sync::Mutex;
+use std::time::Instant;
 
-use proptest::strategy::{BoxedStrategy, Strategy};
-use proptest::test_runner::{Config, RngAlgorithm, TestCaseError, TestError, TestRng, TestRunner};
+use proptest::prelude::RngExt;
+use proptest::strategy::{BoxedStrategy, Strategy, ValueTree};
+use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
 
 use super::error::HarnessError;
 use super::run::{Ctx, Outcome, PropertyFailure, Verdict, error, exchange, finish, op_and_service};
@@ -168,6 +169,24 @@ fn setup(ctx: &Ctx<'_>, op: &Operation, property: &Property) -> Option<PropertyS
     }
 }
 
+/// What one generated input showed.
+enum Tried {
+    /// Every promise kept.
+    Passed,
+    /// Not an input of the property (never sent).
+    OutOfScope,
+    /// A contract violation: the rules broken.
+    Violation(String),
+    /// No answer to judge (timeout, reset, ...): ends the case at once.
+    Harness(HarnessError),
+}
+
+/// Shrink steps at most, whatever the budget (proptest's default).
+const MAX_SHRINK_STEPS: u32 = 512;
+
+/// Inputs outside the property tolerated before the case gives up (proptest's default).
+const MAX_OUT_OF_SCOPE: u32 = 10_000;
+
 pub(crate) fn run_property(
     ctx: &Ctx<'_>,
     case: &Case,
@@ -187,111 +206,214 @@ pub(crate) fn run_property(
     let config = Config {
         cases: ctx.proptest.cases,
         failure_persistence: None,
-        max_shrink_iters: 512,
-        max_global_rejects: 10_000,
         ..Config::default()
     };
+    // proptest's runner gives the random source and the rejection bookkeeping of strategies;
+    // the loop is ours, so that a harness error stops the case at once and shrinking keeps to
+    // its budget without proptest's own messages.
     let mut runner = TestRunner::new_with_rng(config, case_rng(ctx.proptest.seed, &case.name));
-    // A harness error (no answer) before any violation ends the property as a harness error;
-    // one while shrinking a violation only means that simpler input is not shown to fail, so
-    // the violation found is still reported.
-    let harness_error: Mutex<Option<String>> = Mutex::new(None);
-    let violation_seen = std::sync::atomic::AtomicBool::new(false);
-    // Every input tried after the first violation is a shrink step.
-    let shrink_steps = std::sync::atomic::AtomicU32::new(0);
-    let call_for = |input: &Input| {
-        let mut call = base_call.clone();
+    let probe = Probe {
+        ctx,
+        case,
+        base,
+        setup: &setup,
+        base_call,
+    };
+    let mut passed = 0u32;
+    let mut out_of_scope = 0u32;
+    let past_deadline = || ctx.proptest.deadline.is_some_and(|d| Instant::now() >= d);
+    while passed < ctx.proptest.cases {
+        if past_deadline() {
+            return error(HarnessError::Stopped(format!(
+                "the run's deadline (CONTRACT_DEADLINE_SECONDS) passed after {passed} of {} inputs, all of which kept the promise: the case did not finish",
+                ctx.proptest.cases
+            )));
+        }
+        // A fresh random source per input, drawn from the case's, as proptest's runner does:
+        // inputs are the same as `TestRunner::run` would generate.
+        let reseed: [u8; 32] = runner.rng().random();
+        *runner.rng() = TestRng::from_seed(RngAlgorithm::ChaCha, &reseed);
+        let mut tree = match setup.strategy.new_tree(&mut runner) {
+            Ok(t) => t,
+            Err(why) => return error(HarnessError::Stopped(format!("property aborted: {why}"))),
+        };
+        match probe.try_input(&tree.current()) {
+            Tried::Passed => passed = passed.saturating_add(1),
+            Tried::OutOfScope => {
+                if out_of_scope >= MAX_OUT_OF_SCOPE {
+                    return error(HarnessError::Stopped(format!(
+                        "property aborted: {out_of_scope} generated inputs fell outside the property"
+                    )));
+                }
+                out_of_scope = out_of_scope.saturating_add(1);
+            }
+            Tried::Harness(e) => return error(e),
+            Tried::Violation(rules) => {
+                return probe.shrink_and_report(&mut tree, &rules);
+            }
+        }
+    }
+    finish(Vec::new(), Vec::new(), None)
+}
+
+/// What sending generated inputs needs.
+struct Probe<'p, 'c> {
+    ctx: &'p Ctx<'c>,
+    case: &'p Case,
+    base: Option<&'p str>,
+    setup: &'p PropertySetup,
+    base_call: &'p Call,
+}
+
+impl Probe<'_, '_> {
+    fn call_for(&self, input: &Input) -> Call {
+        let mut call = self.base_call.clone();
         call.values.extend(input.values.clone());
         call.body.clone_from(&input.body);
         call
-    };
-    let result = runner.run(&setup.strategy, |input| {
-        if violation_seen.load(std::sync::atomic::Ordering::Relaxed) {
-            shrink_steps.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        }
-        if let Some(why) = (setup.scope)(&input).err() {
-            return Err(TestCaseError::reject(why));
-        }
-        match runtime().block_on(exchange(ctx, base, &call_for(&input), &setup.expect)) {
-            Ok((_, failures)) if failures.is_empty() => Ok(()),
-            Ok((_, failures)) => {
-                violation_seen.store(true, std::sync::atomic::Ordering::Relaxed);
-                Err(TestCaseError::fail(
-                    failures
-                        .iter()
-                        .map(|f| f.rule)
-                        .collect::<Vec<_>>()
-                        .join(", "),
-                ))
-            }
-            Err(_) if violation_seen.load(std::sync::atomic::Ordering::Relaxed) => Ok(()),
-            Err(e) => {
-                *harness_error
-                    .lock()
-                    .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(e.to_string());
-                Err(TestCaseError::fail("harness error"))
-            }
-        }
-    });
-    let harness_error = harness_error
-        .into_inner()
-        .unwrap_or_else(std::sync::PoisonError::into_inner);
-    if let (Some(e), false) = (
-        harness_error,
-        violation_seen.load(std::sync::atomic::Ordering::Relaxed),
-    ) {
-        return Outcome {
-            verdict: Verdict::Error(e),
-            exchanges: Vec::new(),
-        };
     }
-    match result {
-        Ok(()) => finish(Vec::new(), Vec::new(), None),
-        Err(TestError::Abort(why)) => {
-            error(HarnessError::Transport(format!("property aborted: {why}")))
+
+    /// Sends an input of the property and judges the answer.
+    fn try_input(&self, input: &Input) -> Tried {
+        if (self.setup.scope)(input).is_err() {
+            return Tried::OutOfScope;
         }
-        Err(TestError::Fail(_, minimal)) => {
-            // Re-check the minimal input: still in scope, and still failing.
-            let recheck = match (setup.scope)(&minimal) {
-                Err(why) => format!(
-                    "the minimal input is outside the property ({why}): a harness bug, please report the seed"
-                ),
-                Ok(what) if what.is_empty() => {
-                    "re-checked: the minimal input fails again when sent again".to_string()
+        let call = self.call_for(input);
+        match runtime().block_on(exchange(self.ctx, self.base, &call, &self.setup.expect)) {
+            Ok((_, failures)) if failures.is_empty() => Tried::Passed,
+            Ok((_, failures)) => Tried::Violation(
+                failures
+                    .iter()
+                    .map(|f| f.rule)
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            ),
+            Err(e) => Tried::Harness(e),
+        }
+    }
+
+    /// Shrinks a violating input, re-checks the smallest one found, and reports it.
+    fn shrink_and_report(
+        &self,
+        tree: &mut Box<dyn ValueTree<Value = Input>>,
+        rules: &str,
+    ) -> Outcome {
+        match self.shrink(tree, rules) {
+            Ok((steps, stopped)) => self.report(&tree.current(), steps, stopped),
+            Err(message) => Outcome {
+                verdict: Verdict::Error(message),
+                exchanges: Vec::new(),
+            },
+        }
+    }
+
+    /// Walks the tree to the smallest failing input it finds within the shrink budget, the
+    /// step limit and the run's deadline: the steps taken and why it stopped early, if it did;
+    /// a harness error ends it (the case's error text).
+    fn shrink(
+        &self,
+        tree: &mut Box<dyn ValueTree<Value = Input>>,
+        rules: &str,
+    ) -> Result<(u32, Option<String>), String> {
+        let ctx = self.ctx;
+        let first = tree.current();
+        let budget = ctx.proptest.shrink_budget;
+        let start = Instant::now();
+        let mut steps = 0u32;
+        let mut stopped = None;
+        // proptest's shrinking walk: simplify after a failure, complicate after a pass.
+        if tree.simplify() {
+            loop {
+                let limit = if steps >= MAX_SHRINK_STEPS {
+                    Some(format!(
+                        "shrinking stopped after {steps} steps (the harness's limit)"
+                    ))
+                } else if start.elapsed() >= budget {
+                    Some(format!(
+                        "shrinking stopped when its budget of {} s (CONTRACT_SHRINK_SECONDS) ran out, after {steps} steps: this is the smallest failing input found so far",
+                        budget.as_secs_f64()
+                    ))
+                } else if ctx.proptest.deadline.is_some_and(|d| Instant::now() >= d) {
+                    Some(format!(
+                        "shrinking stopped when the run's deadline (CONTRACT_DEADLINE_SECONDS) passed, after {steps} steps: this is the smallest failing input found so far"
+                    ))
+                } else {
+                    None
+                };
+                if limit.is_some() {
+                    // Back to the most recent failing input.
+                    while tree.complicate() {}
+                    stopped = limit;
+                    break;
                 }
-                Ok(what) => format!("re-checked: the minimal input still {what}, and fails again"),
-            };
-            match runtime().block_on(exchange(ctx, base, &call_for(&minimal), &setup.expect)) {
-                Ok((ex, failures)) => {
-                    let failures = if failures.is_empty() {
-                        vec![Failure::new(
-                            "flaky",
-                            &case.spec_at,
-                            "the same answer on a repeated input",
-                            "the minimal input passed when sent again",
-                        )]
-                    } else {
-                        failures
-                    };
-                    Outcome {
-                        verdict: Verdict::Failed {
-                            failures,
-                            exchange: Some(Box::new(ex)),
-                            step: None,
-                            property: Some(PropertyFailure {
-                                input: minimal.to_string(),
-                                seed: ctx.proptest.seed,
-                                cases: ctx.proptest.cases,
-                                recheck,
-                                shrink_steps: shrink_steps
-                                    .load(std::sync::atomic::Ordering::Relaxed),
-                            }),
-                        },
-                        exchanges: Vec::new(),
+                steps = steps.saturating_add(1);
+                match self.try_input(&tree.current()) {
+                    Tried::Passed | Tried::OutOfScope => {
+                        if !tree.complicate() {
+                            break;
+                        }
+                    }
+                    Tried::Violation(_) => {
+                        if !tree.simplify() {
+                            break;
+                        }
+                    }
+                    Tried::Harness(e) => {
+                        return Err(format!(
+                            "{}\n  this ended the case while shrinking a contract violation ({rules}) found with the input {first}: with no answer to judge, no verdict is given",
+                            super::error::chain(&e)
+                        ));
                     }
                 }
-                Err(e) => error(e),
             }
+        }
+        Ok((steps, stopped))
+    }
+
+    /// Sends the minimal input again and reports the violation with it.
+    fn report(&self, minimal: &Input, steps: u32, stopped: Option<String>) -> Outcome {
+        let (ctx, case, base, setup) = (self.ctx, self.case, self.base, self.setup);
+        // Re-check the minimal input: still in scope, and still failing.
+        let recheck = match (setup.scope)(minimal) {
+            Err(why) => format!(
+                "the minimal input is outside the property ({why}): a harness bug, please report the seed"
+            ),
+            Ok(what) if what.is_empty() => {
+                "re-checked: the minimal input fails again when sent again".to_string()
+            }
+            Ok(what) => format!("re-checked: the minimal input still {what}, and fails again"),
+        };
+        let call = self.call_for(minimal);
+        match runtime().block_on(exchange(ctx, base, &call, &setup.expect)) {
+            Ok((ex, failures)) => {
+                let failures = if failures.is_empty() {
+                    vec![Failure::new(
+                        "flaky",
+                        &case.spec_at,
+                        "the same answer on a repeated input",
+                        "the minimal input passed when sent again",
+                    )]
+                } else {
+                    failures
+                };
+                Outcome {
+                    verdict: Verdict::Failed {
+                        failures,
+                        exchange: Some(Box::new(ex)),
+                        step: None,
+                        property: Some(PropertyFailure {
+                            input: minimal.to_string(),
+                            seed: ctx.proptest.seed,
+                            cases: ctx.proptest.cases,
+                            recheck,
+                            shrink_steps: steps,
+                            shrink_stopped: stopped,
+                        }),
+                    },
+                    exchanges: Vec::new(),
+                }
+            }
+            Err(e) => error(e),
         }
     }
 }

@@ -1,6 +1,8 @@
 //! Runs one case against a target: prepares each request, adds credentials, sends it, and
 //! evaluates the expectation (property cases are in [`super::property`]).
 
+use std::time::{Duration, Instant};
+
 use serde_json::Value;
 
 use super::client::Client;
@@ -25,30 +27,67 @@ pub struct Ctx<'a> {
     pub proptest: PropSettings,
 }
 
-/// Property-test settings (from `CONTRACT_PROPTEST_CASES` and `CONTRACT_SEED`).
+/// Property-test settings (from `CONTRACT_PROPTEST_CASES`, `CONTRACT_SEED` and
+/// `CONTRACT_SHRINK_SECONDS`).
 #[derive(Debug, Clone, Copy)]
 pub struct PropSettings {
     /// Inputs per property.
     pub cases: u32,
     /// Seed of the whole run.
     pub seed: u64,
+    /// Time a property case may spend shrinking a violation.
+    pub shrink_budget: Duration,
+    /// The run's deadline (`CONTRACT_DEADLINE_SECONDS`): a property case sends no new input
+    /// after it.
+    pub deadline: Option<Instant>,
+}
+
+impl Default for PropSettings {
+    /// 32 inputs per property, seed 0xC0FFEE, 5 s of shrinking per case.
+    fn default() -> Self {
+        Self {
+            cases: 32,
+            seed: 0x00C0_FFEE,
+            shrink_budget: Duration::from_secs(5),
+            deadline: None,
+        }
+    }
 }
 
 impl PropSettings {
-    /// The default is deterministic: 32 inputs per property, seed 0xC0FFEE.
-    pub fn from_env() -> Self {
+    /// The defaults, with what the environment sets.
+    ///
+    /// # Errors
+    /// [`HarnessError::Setting`] when `CONTRACT_SHRINK_SECONDS` is not a positive number.
+    pub fn from_env() -> Result<Self, HarnessError> {
         let var = |k: &str| std::env::var(k).ok();
-        Self {
+        let defaults = Self::default();
+        let shrink_budget = match var("CONTRACT_SHRINK_SECONDS") {
+            Some(v) if !v.trim().is_empty() => v
+                .trim()
+                .parse::<f64>()
+                .ok()
+                .filter(|f| f.is_finite() && *f > 0.0)
+                .and_then(|f| Duration::try_from_secs_f64(f).ok())
+                .ok_or_else(|| HarnessError::Setting {
+                    what: "CONTRACT_SHRINK_SECONDS".into(),
+                    expected: "a positive number of seconds".into(),
+                })?,
+            _ => defaults.shrink_budget,
+        };
+        Ok(Self {
             cases: var("CONTRACT_PROPTEST_CASES")
                 .and_then(|v| v.parse().ok())
-                .unwrap_or(32),
+                .unwrap_or(defaults.cases),
             seed: var("CONTRACT_SEED")
                 .and_then(|v| {
                     v.strip_prefix("0x")
                         .map_or_else(|| v.parse().ok(), |h| u64::from_str_radix(h, 16).ok())
                 })
-                .unwrap_or(0x00C0_FFEE),
-        }
+                .unwrap_or(defaults.seed),
+            shrink_budget,
+            deadline: None,
+        })
     }
 }
 
@@ -80,6 +119,8 @@ pub struct PropertyFailure {
     pub recheck: String,
     /// Inputs tried while shrinking.
     pub shrink_steps: u32,
+    /// Why shrinking stopped before it could simplify further, if it did (the budget).
+    pub shrink_stopped: Option<String>,
 }
 
 /// How a case ended.
@@ -186,7 +227,7 @@ pub fn run_case(ctx: &Ctx<'_>, case: &Case) -> Outcome {
 
 pub(crate) fn error(e: HarnessError) -> Outcome {
     Outcome {
-        verdict: Verdict::Error(e.to_string()),
+        verdict: Verdict::Error(super::error::chain(&e)),
         exchanges: Vec::new(),
     }
 }

@@ -26,8 +26,9 @@ pub struct Limits {
     pub concurrency: usize,
     /// Requests per second at most (`None`: unlimited).
     pub rate_per_second: Option<f64>,
-    /// Honour the environment's proxy settings (live targets).
-    pub env_proxy: bool,
+    /// The proxy the user named for the harness (`CONTRACT_PROXY`); loopback never uses it,
+    /// and the environment's `HTTP_PROXY` and the like are ignored.
+    pub proxy: Option<String>,
 }
 
 impl Default for Limits {
@@ -36,7 +37,7 @@ impl Default for Limits {
             timeout: Duration::from_secs(10),
             concurrency: 16,
             rate_per_second: None,
-            env_proxy: false,
+            proxy: None,
         }
     }
 }
@@ -273,7 +274,7 @@ impl Target {
                     Some(r) => Some(rate(r, "rate_limit_per_second in the target file")?),
                     None => None,
                 },
-                env_proxy: true,
+                proxy: None,
             },
         })
     }
@@ -439,6 +440,17 @@ impl Target {
         if let Some(r) = number_var("CONTRACT_RATE_LIMIT")? {
             target.limits.rate_per_second = Some(rate(r, "CONTRACT_RATE_LIMIT")?);
         }
+        target.limits.proxy = match std::env::var("CONTRACT_PROXY") {
+            Ok(p) if !p.trim().is_empty() => {
+                // Checked here, so that a typo is one error at start, not one per case.
+                reqwest::Url::parse(p.trim())
+                    .ok()
+                    .filter(|u| matches!(u.scheme(), "http" | "https") && u.has_host())
+                    .ok_or_else(|| setting("CONTRACT_PROXY", "an http:// or https:// proxy URL"))?;
+                Some(p.trim().to_string())
+            }
+            _ => None,
+        };
         Ok(target)
     }
 

@@ -59,6 +59,9 @@ pub fn render(case: &Case, verdict: &Verdict, repro: &Reproduce) -> Option<Strin
                     "  minimal input (after {} shrink steps): {}",
                     p.shrink_steps, p.input
                 );
+                if let Some(why) = &p.shrink_stopped {
+                    let _ = writeln!(s, "  {why}");
+                }
                 let _ = writeln!(s, "  {}", p.recheck);
             }
             let property = property.as_ref().map(|p| (p.seed, p.cases));
