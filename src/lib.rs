@@ -11,5 +11,6 @@ pub mod harness;
 pub mod mock;
 pub mod mutants;
 pub mod report;
+pub mod secret_forms;
 pub mod secrets;
 pub mod spec;

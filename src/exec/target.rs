@@ -243,18 +243,24 @@ impl Target {
             }
         }
         let defaults = Limits::default();
-        let default_base = if base_url.is_empty() {
+        // Userinfo is registered as a secret and dropped: never printed, never sent.
+        let default_base = secrets::strip_userinfo(&if base_url.is_empty() {
             tf.base_url.clone().unwrap_or_default()
         } else {
             base_url.to_string()
+        });
+        let strip_all = |urls: BTreeMap<String, String>| -> BTreeMap<String, String> {
+            urls.into_iter()
+                .map(|(k, u)| (k, secrets::strip_userinfo(&u)))
+                .collect()
         };
         Ok(Self {
             id: next_id(),
             name: tf.name,
             kind: TargetKind::Live {
-                base_urls: tf.base_urls,
+                base_urls: strip_all(tf.base_urls),
                 default_base: default_base.trim_end_matches('/').to_string(),
-                auth_urls: tf.auth_urls,
+                auth_urls: strip_all(tf.auth_urls),
             },
             fixtures: tf
                 .fixtures

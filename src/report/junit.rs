@@ -6,12 +6,16 @@ use super::record::{Record, Status};
 
 fn esc(s: &str) -> String {
     s.chars()
-        .filter(|c| !c.is_control() || matches!(c, '\n' | '\t'))
+        // XML 1.0 allows no other control characters, nor U+FFFE and U+FFFF.
+        .filter(|c| {
+            (!c.is_control() || matches!(c, '\n' | '\t')) && !matches!(c, '\u{fffe}' | '\u{ffff}')
+        })
         .collect::<String>()
         .replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
         .replace('"', "&quot;")
+        .replace('\'', "&apos;")
 }
 
 /// The JUnit XML document: one testsuite per operation.

@@ -96,9 +96,10 @@ fn scrub(v: &Value, key: Option<&str>, fixture_values: &BTreeMap<String, String>
             _ => v.clone(),
         },
         Value::Array(a) => Value::Array(a.iter().map(|x| scrub(x, key, fixture_values)).collect()),
+        // Keys are redacted too: a server may echo a token as an object key.
         Value::Object(m) => Value::Object(
             m.iter()
-                .map(|(k, x)| (k.clone(), scrub(x, Some(k), fixture_values)))
+                .map(|(k, x)| (redact(k), scrub(x, Some(k), fixture_values)))
                 .collect(),
         ),
         other => other.clone(),
@@ -113,6 +114,14 @@ pub fn snapshot_name(case_name: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn secrets_in_keys_are_redacted() {
+        crate::secrets::register("tok-as-key-5f2e");
+        let v = json!({"tok-as-key-5f2e": {"x": 1}});
+        let s = scrub(&v, None, &BTreeMap::new());
+        assert_eq!(s, json!({"[REDACTED]": {"x": 1}}));
+    }
 
     #[test]
     fn fixture_values_and_volatile_keys_are_replaced() {
