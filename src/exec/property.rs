@@ -12,6 +12,7 @@ use super::error::HarnessError;
 use super::run::{Ctx, Outcome, PropertyFailure, Verdict, error, exchange, finish, op_and_service};
 use super::runtime::runtime;
 use crate::check::Failure;
+use crate::generate::live_ids;
 use crate::generate::strategy::{
     Input, invalid_field_body, malformed_body, non_object_body, parses_valid, path_value,
     unknown_value, valid_value,
@@ -55,14 +56,24 @@ fn body_input(body: BodyOverride) -> Input {
 /// On a live target every generated id starts with `contract-harness-`, so that a generated
 /// request can never name a real object outside the designated fixtures.
 fn mark_live(live: bool, v: String) -> String {
-    if live {
-        format!("contract-harness-{v}")
-    } else {
-        v
-    }
+    if live { live_ids::mark(&v) } else { v }
 }
 
+/// The property's setup; on a live target, a destructive operation's generated ids in the body
+/// are marked too (after generation, so that shrinking keeps the mark).
 fn setup(ctx: &Ctx<'_>, op: &Operation, property: &Property) -> Option<PropertySetup> {
+    let mut s = setup_unmarked(ctx, op, property)?;
+    if !ctx.target.is_embedded() && op.destructive {
+        let fields = live_ids::id_fields(op);
+        s.strategy = s
+            .strategy
+            .prop_map(move |i| live_ids::mark_input(i, &fields))
+            .boxed();
+    }
+    Some(s)
+}
+
+fn setup_unmarked(ctx: &Ctx<'_>, op: &Operation, property: &Property) -> Option<PropertySetup> {
     let body = op.request.body.json();
     let live = !ctx.target.is_embedded();
     match property {

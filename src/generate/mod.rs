@@ -6,6 +6,7 @@ pub mod case;
 pub mod documented;
 pub mod edge;
 pub mod follow_up;
+pub mod live_ids;
 pub mod properties;
 pub mod stateful;
 pub mod strategy;
