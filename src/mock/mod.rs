@@ -9,8 +9,10 @@ pub mod oneaccess;
 pub mod request;
 pub mod respond;
 pub mod seed;
+pub mod serve;
 pub mod server;
 
 pub use faults::Fault;
 pub use seed::Seed;
+pub use serve::ServeLimits;
 pub use server::{MockConfig, MockServer};

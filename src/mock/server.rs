@@ -40,6 +40,8 @@ pub struct MockConfig {
     pub body_limit: usize,
     /// Token store to share with other instances (a new one when `None`).
     pub tokens: Option<Arc<Tokens>>,
+    /// Header-read timeout and connection limit.
+    pub limits: super::serve::ServeLimits,
 }
 
 impl MockConfig {
@@ -51,6 +53,7 @@ impl MockConfig {
             log: false,
             body_limit: DEFAULT_BODY_LIMIT,
             tokens: None,
+            limits: super::serve::ServeLimits::default(),
         }
     }
 }
@@ -134,7 +137,18 @@ async fn dispatch(State(st): State<Arc<AppState>>, request: Request) -> Response
         .query()
         .map(|q| serde_urlencoded::from_str(q).unwrap_or_default())
         .unwrap_or_default();
-    let body = match respond::read(body, st.body_limit).await {
+    // A declared size over the limit is refused before a byte of the body is read.
+    let declared = parts
+        .headers
+        .get(axum::http::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok());
+    let too_large = declared.is_some_and(|n| n > st.body_limit as u64);
+    let body = match if too_large {
+        Err(BodyError::TooLarge)
+    } else {
+        respond::read(body, st.body_limit).await
+    } {
         Ok(b) => b,
         Err(BodyError::TooLarge) => {
             return respond::json(
@@ -227,13 +241,7 @@ impl MockServer {
         let state = Arc::new(AppState::new(config));
         let app = router(state.clone(), config.log);
         let (tx, rx) = oneshot::channel::<()>();
-        tokio::spawn(async move {
-            let _ = axum::serve(listener, app)
-                .with_graceful_shutdown(async {
-                    let _ = rx.await;
-                })
-                .await;
-        });
+        tokio::spawn(super::serve::serve(listener, app, config.limits, rx));
         Ok(Self {
             addr,
             state,
