@@ -27,7 +27,8 @@ fn start(rt: &tokio::runtime::Runtime, limits: ServeLimits) -> MockServer {
 fn connect(server: &MockServer) -> TcpStream {
     let addr = server.base_url().trim_start_matches("http://").to_string();
     let s = TcpStream::connect(addr).expect("connect");
-    s.set_read_timeout(Some(Duration::from_secs(10))).expect("timeout");
+    s.set_read_timeout(Some(Duration::from_secs(10)))
+        .expect("timeout");
     s
 }
 

@@ -173,6 +173,32 @@ fn load_service_dir(
     Ok(())
 }
 
+/// The mistake of a file that is not UTF-8, at the line and column of its first bad byte.
+fn not_utf8(path: &Path, bytes: &[u8], valid_up_to: usize) -> Diagnostic {
+    let good = String::from_utf8_lossy(&bytes[..valid_up_to]).into_owned();
+    let line = good.matches('\n').count() + 1;
+    let column = good.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    let file = SourceFile::new(path, String::from_utf8_lossy(bytes).into_owned());
+    let mut d = Diagnostic::at(
+        &file,
+        "",
+        Anchor::Value,
+        Severity::Error,
+        "not-utf8",
+        format!(
+            "byte 0x{:02X} at offset {valid_up_to} is not UTF-8",
+            bytes.get(valid_up_to).copied().unwrap_or(0)
+        ),
+    );
+    d.pos = super::source::Pos {
+        line: u32::try_from(line).unwrap_or(u32::MAX),
+        column: u32::try_from(column).unwrap_or(u32::MAX),
+    };
+    d.line_text = file.line_text(d.pos.line).to_string();
+    d.field = "(document)".into();
+    d.expected("a UTF-8 text file")
+}
+
 /// Reads, parses, checks against the format schema and types one file.
 /// `Ok(None)` when the file had mistakes (pushed to `errors`).
 fn parse_file<T: serde::de::DeserializeOwned>(
@@ -180,10 +206,17 @@ fn parse_file<T: serde::de::DeserializeOwned>(
     kind: FileKind,
     errors: &mut Vec<Diagnostic>,
 ) -> Result<Option<(T, Arc<SourceFile>)>, SpecError> {
-    let text = std::fs::read_to_string(path).map_err(|source| SpecError::Io {
+    let bytes = std::fs::read(path).map_err(|source| SpecError::Io {
         path: path.to_path_buf(),
         source,
     })?;
+    let text = match String::from_utf8(bytes) {
+        Ok(t) => t,
+        Err(e) => {
+            errors.push(not_utf8(path, e.as_bytes(), e.utf8_error().valid_up_to()));
+            return Ok(None);
+        }
+    };
     let mut file = SourceFile::new(path, text);
     let value = match yaml::parse(&mut file) {
         Ok(v) => v,

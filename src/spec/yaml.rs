@@ -206,9 +206,11 @@ impl<'de> Visitor<'de> for NodeVisitor {
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Node, A::Error> {
         let mut entries: Vec<(Spanned<Key>, Spanned<Node>)> = Vec::new();
+        // A set beside the ordered entries keeps the duplicate check linear in the keys.
+        let mut seen = std::collections::HashSet::new();
         while let Some(key) = map.next_key::<Spanned<Key>>()? {
             let value = map.next_value::<Spanned<Node>>()?;
-            if entries.iter().any(|(k, _)| k.value.0 == key.value.0) {
+            if !seen.insert(key.value.0.clone()) {
                 return Err(de::Error::custom(format!(
                     "duplicate key `{}`",
                     key.value.0
