@@ -59,7 +59,8 @@ enum Command {
         /// Spec directory.
         #[arg(long, default_value = "specs")]
         specs: PathBuf,
-        /// libtest flags: a name filter, --exact, --list, --ignored, --test-threads N, ...
+        /// libtest flags: a name filter, --exact, --list, --ignored, --test-threads N, ...;
+        /// and --fail-on-ignored: exit nonzero when cases are ignored (the default in CI)
         #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
         libtest: Vec<String>,
     },
@@ -113,13 +114,15 @@ fn main() -> ExitCode {
             quiet,
         } => mock(port, seed.as_deref(), fault.as_deref(), list_faults, quiet),
         Command::Run { specs, libtest } => {
+            let (libtest, flags) = contract_harness::report::ignored::split(libtest);
             let args = libtest_mimic::Arguments::from_iter(
                 std::iter::once("contract-harness run".to_string()).chain(libtest),
             );
-            contract_harness::harness::main(
+            contract_harness::harness::main_with(
                 args,
                 &specs,
                 contract_harness::report::reproduce::Invocation::Binary,
+                flags,
             )
         }
         Command::Mutants {

@@ -69,7 +69,9 @@ fn first_run_records_snapshots_and_labels_them() {
     let out = run_enos_errors(&snaps, false, None);
     let (stdout, stderr) = text(&out);
     assert!(out.status.success(), "{stdout}{stderr}");
-    let files = std::fs::read_dir(&snaps).expect("snapshots written").count();
+    let files = std::fs::read_dir(&snaps)
+        .expect("snapshots written")
+        .count();
     assert!(files >= 3, "{files} snapshots");
     assert!(
         stdout.contains(&format!(

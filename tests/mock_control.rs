@@ -15,7 +15,10 @@ async fn start() -> (MockServer, reqwest::Client) {
     )
     .await
     .expect("mock");
-    let http = reqwest::Client::builder().no_proxy().build().expect("client");
+    let http = reqwest::Client::builder()
+        .no_proxy()
+        .build()
+        .expect("client");
     (server, http)
 }
 
@@ -46,7 +49,10 @@ async fn a_fresh_instance_behaves_like_the_seed_fixture_and_is_removed_whole() {
     let org = values["org_id"].as_str().expect("org_id").to_string();
     let child = values["child_org_id"].as_str().expect("child").to_string();
     let instance = values["instance"].as_str().expect("instance").to_string();
-    assert!(org != "org-parent" && child != "org-parent-child", "{values}");
+    assert!(
+        org != "org-parent" && child != "org-parent-child",
+        "{values}"
+    );
     // Like the seed's org_with_children: the parent cannot go while its child is there.
     let (s, body) = delete_org(&http, &base, &creds.bearer, &org).await;
     assert_eq!((s, body["error_code"].as_str()), (400, Some("ORG.0020")));
@@ -60,7 +66,10 @@ async fn a_fresh_instance_behaves_like_the_seed_fixture_and_is_removed_whole() {
     assert_eq!(s, 204);
     let state = server.state.oneaccess.lock().expect("state");
     assert!(!state.orgs.contains_key(&org) && !state.orgs.contains_key(&child));
-    assert!(state.orgs.contains_key("org-parent"), "the seed's own stays");
+    assert!(
+        state.orgs.contains_key("org-parent"),
+        "the seed's own stays"
+    );
     drop(state);
     assert!(server.state.control.instances().is_empty());
     let (s, _) = send(http.delete(format!(
@@ -81,7 +90,9 @@ async fn every_seed_fixture_gets_fresh_values_of_the_same_names() {
             let (s, values) = send(http.post(&url)).await;
             assert_eq!(s, 201, "{url}: {values}");
             for (name, old) in template {
-                let new = values[name].as_str().unwrap_or_else(|| panic!("{url}: {name}"));
+                let new = values[name]
+                    .as_str()
+                    .unwrap_or_else(|| panic!("{url}: {name}"));
                 // Names of things a case may change are fresh; shared ones (an OU, a project,
                 // a user name, another application's account) stay as the seed has them.
                 let shared = ["organizationId", "other_organization_id", "project_id"]

@@ -12,6 +12,14 @@ pub enum HarnessError {
         /// What is wrong.
         message: String,
     },
+    /// An entry of the target file is unusable.
+    #[error("{at}: {message}")]
+    TargetEntry {
+        /// `file:line:column`.
+        at: String,
+        /// What is wrong and what is expected.
+        message: String,
+    },
     /// A setting (environment variable or target file entry) has an unusable value.
     #[error("{what} must be {expected}")]
     Setting {
@@ -61,6 +69,9 @@ pub enum HarnessError {
     /// The request could not be sent or the response not read.
     #[error("request failed: {0}")]
     Transport(String),
+    /// A fixture entry could not be provisioned or torn down, or the target not reset.
+    #[error(transparent)]
+    Provision(#[from] super::provision_error::ProvisionError),
     /// The embedded mock could not start.
     #[error("the embedded mock could not start: {0}")]
     Mock(String),

@@ -81,6 +81,9 @@ pub struct Call {
     pub fixture: String,
     /// Which entry of the fixture's pool (live targets give destructive cases their own).
     pub pool: usize,
+    /// Values provisioned for this case, used instead of the pool's (live targets that
+    /// provision the fixture; set just before the case runs).
+    pub provided: Option<BTreeMap<String, String>>,
     /// Value renames: `org_id` takes the fixture's `child_org_id`.
     pub bind: BTreeMap<String, String>,
     /// Values set literally (unknown ids, generated values).
@@ -102,6 +105,7 @@ impl Call {
             op: op.to_string(),
             fixture: fixture.to_string(),
             pool: 0,
+            provided: None,
             bind: BTreeMap::new(),
             values: BTreeMap::new(),
             input: InputChange::default(),

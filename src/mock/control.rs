@@ -68,12 +68,16 @@ impl Control {
 }
 
 fn refusal(status: u16, message: String) -> Response {
-    respond::json(status, &json!({"error_code": "CONTROL", "error_msg": message}))
+    respond::json(
+        status,
+        &json!({"error_code": "CONTROL", "error_msg": message}),
+    )
 }
 
 /// Answers a control-plane request (`None`: not a control path, or the plane is off).
 pub fn route(st: &AppState, req: &Req, segs: &[&str]) -> Option<Response> {
-    if !segs.first().is_some_and(|s| s.starts_with("__")) || !st.control.enabled.load(Ordering::Relaxed)
+    if !segs.first().is_some_and(|s| s.starts_with("__"))
+        || !st.control.enabled.load(Ordering::Relaxed)
     {
         return None;
     }
