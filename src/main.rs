@@ -1,4 +1,4 @@
-//! The `contract-harness` command line: lint, openapi, mock, run, mutants.
+//! The `contract-harness` command line: lint, openapi, mock, run, mutants, review, cleanup.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -63,6 +63,16 @@ enum Command {
         /// and --fail-on-ignored: exit nonzero when cases are ignored (the default in CI)
         #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
         libtest: Vec<String>,
+    },
+    /// Tear down what an interrupted run provisioned (the pending entries of the ledger under
+    /// CONTRACT_REPORT_DIR, or target/contract-harness/).
+    Cleanup {
+        /// The target file of the run.
+        #[arg(long)]
+        target: PathBuf,
+        /// Spec directory (for the services' credential flows).
+        #[arg(long, default_value = "specs")]
+        specs: PathBuf,
     },
     /// Review proposed snapshots (`.snap.new`): show each diff, then accept or reject.
     Review {
@@ -130,6 +140,7 @@ fn main() -> ExitCode {
             fault,
             threads,
         } => mutants(&specs, &fault, threads),
+        Command::Cleanup { target, specs } => cleanup(&target, &specs),
     }
 }
 
@@ -359,5 +370,56 @@ fn mutants(specs: &std::path::Path, names: &[String], threads: usize) -> ExitCod
         ExitCode::SUCCESS
     } else {
         ExitCode::FAILURE
+    }
+}
+
+fn cleanup(file: &std::path::Path, specs: &std::path::Path) -> ExitCode {
+    use contract_harness::exec::{Target, client};
+    let loaded = match spec::load(specs) {
+        Ok(l) => l,
+        Err(e) => {
+            eprintln!("{e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let base = std::env::var("CONTRACT_BASE_URL").unwrap_or_default();
+    let target = match Target::live(Some(file), &base, &|v| std::env::var(v).ok()) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let client = match client::shared(&target.limits) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match contract_harness::exec::cleanup::cleanup(&loaded.specs, &target, client) {
+        Ok(done) => {
+            for r in &done.removed {
+                println!("removed {r}");
+            }
+            for f in &done.failed {
+                eprintln!("teardown failed: {f}");
+            }
+            println!(
+                "cleanup: {} removed, {} failed (ledger {})",
+                done.removed.len(),
+                done.failed.len(),
+                done.ledger
+            );
+            if done.failed.is_empty() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            }
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
     }
 }

@@ -2,6 +2,7 @@
 //! credential flows, and running a case.
 
 pub mod case_setup;
+pub mod cleanup;
 pub mod client;
 pub mod command;
 pub mod credentials;
