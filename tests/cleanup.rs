@@ -63,8 +63,8 @@ fn a_killed_run_is_cleaned_up_from_the_ledger() {
         on: AtomicBool::new(true),
         held: AtomicUsize::new(0),
     });
-    let app = router(state.clone(), false)
-        .layer(middleware::from_fn_with_state(stall.clone(), hold));
+    let app =
+        router(state.clone(), false).layer(middleware::from_fn_with_state(stall.clone(), hold));
     let listener = rt
         .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
         .expect("bind");
@@ -82,19 +82,25 @@ fn a_killed_run_is_cleaned_up_from_the_ledger() {
             "credentials": live::credentials(),
         }),
     );
-    let mut child = live::harness(&dir, &base, &target, &["run", "--specs", "specs", "--test-threads", "2"])
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .expect("start the run");
+    let mut child = live::harness(
+        &dir,
+        &base,
+        &target,
+        &["run", "--specs", "specs", "--test-threads", "2"],
+    )
+    .stdout(std::process::Stdio::null())
+    .stderr(std::process::Stdio::null())
+    .spawn()
+    .expect("start the run");
     let ledger = Ledger::new(dir.join("reports/ledger-killed.jsonl"));
     let pending = || ledger.pending().map(|p| p.len()).unwrap_or(0);
     // Stuck in a case; every entry made so far is in the ledger (with one request in flight
     // at a time, nothing else is being provisioned).
-    let stuck = wait_for(Duration::from_secs(60), || stall.held.load(Ordering::SeqCst) > 0)
-        && wait_for(Duration::from_secs(10), || {
-            pending() == state.control.instances().len()
-        });
+    let stuck = wait_for(Duration::from_secs(60), || {
+        stall.held.load(Ordering::SeqCst) > 0
+    }) && wait_for(Duration::from_secs(10), || {
+        pending() == state.control.instances().len()
+    });
     child.kill().expect("kill");
     let _ = child.wait();
     assert!(stuck, "the run did not get stuck with its entries recorded");
@@ -109,8 +115,15 @@ fn a_killed_run_is_cleaned_up_from_the_ledger() {
         .expect("cleanup");
     let all = live::text(&out);
     assert!(out.status.success(), "{all}");
-    assert!(all.contains(&format!("cleanup: {left} removed, 0 failed")), "{all}");
-    assert_eq!(state.control.instances().len(), 0, "nothing is left on the server");
+    assert!(
+        all.contains(&format!("cleanup: {left} removed, 0 failed")),
+        "{all}"
+    );
+    assert_eq!(
+        state.control.instances().len(),
+        0,
+        "nothing is left on the server"
+    );
     assert_eq!(pending(), 0, "nothing is pending");
     assert!(!ledger.path().exists(), "the emptied ledger is removed");
     // A second cleanup finds nothing to do.

@@ -64,13 +64,14 @@ async fn a_fresh_instance_behaves_like_the_seed_fixture_and_is_removed_whole() {
     )))
     .await;
     assert_eq!(s, 204);
-    let state = server.state.oneaccess.lock().expect("state");
-    assert!(!state.orgs.contains_key(&org) && !state.orgs.contains_key(&child));
-    assert!(
-        state.orgs.contains_key("org-parent"),
-        "the seed's own stays"
-    );
-    drop(state);
+    {
+        let state = server.state.oneaccess.lock().expect("state");
+        assert!(!state.orgs.contains_key(&org) && !state.orgs.contains_key(&child));
+        assert!(
+            state.orgs.contains_key("org-parent"),
+            "the seed's own stays"
+        );
+    }
     assert!(server.state.control.instances().is_empty());
     let (s, _) = send(http.delete(format!(
         "{base}/__fixtures/oneaccess/org_with_children/{instance}"

@@ -31,8 +31,10 @@ fn provisioning_through_the_control_plane_runs_every_case() {
     assert!(passed >= 78, "every case ran: {passed}\n{all}");
     // Each documented success ran on a fresh entry of its own, not on the seed's.
     assert!(
-        all.lines()
-            .any(|l| l.contains("oneaccess::delete_organization::success::documented") && l.ends_with("ok")),
+        all.lines().any(
+            |l| l.contains("oneaccess::delete_organization::success::documented")
+                && l.ends_with("ok")
+        ),
         "{all}"
     );
     assert_eq!(mock.live_instances(), 0, "every entry was torn down");
@@ -118,11 +120,16 @@ fn a_provisioning_command_runs_every_case() {
             "credentials": live::credentials(),
         }),
     );
-    let out = live::harness(&dir, &mock.base(), &target, &["run", "--specs", "specs", "--test-threads", "2"])
-        .env("CONTRACT_FAIL_ON_IGNORED", "1")
-        .env("MOCK_BASE", mock.base())
-        .output()
-        .expect("run");
+    let out = live::harness(
+        &dir,
+        &mock.base(),
+        &target,
+        &["run", "--specs", "specs", "--test-threads", "2"],
+    )
+    .env("CONTRACT_FAIL_ON_IGNORED", "1")
+    .env("MOCK_BASE", mock.base())
+    .output()
+    .expect("run");
     let all = live::text(&out);
     assert!(out.status.success(), "{all}");
     let (passed, failed, ignored) = live::counts(&all).expect("a summary line");

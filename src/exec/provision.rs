@@ -6,7 +6,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::future::Future;
 use std::pin::Pin;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -42,7 +42,8 @@ pub struct Provisioning {
     next: AtomicU64,
     shared: Mutex<BTreeMap<(String, String), Shared>>,
     failures: Mutex<Vec<String>>,
-    halted: AtomicBool,
+    /// Failed teardowns when provisioning stopped (0: it has not).
+    halted_after: AtomicUsize,
     untracked: Mutex<BTreeSet<String>>,
 }
 
@@ -69,7 +70,7 @@ impl Provisioning {
             next: AtomicU64::new(0),
             shared: Mutex::new(BTreeMap::new()),
             failures: Mutex::new(Vec::new()),
-            halted: AtomicBool::new(false),
+            halted_after: AtomicUsize::new(0),
             untracked: BTreeSet::new().into(),
         }
     }
@@ -211,8 +212,8 @@ impl Provisioning {
         fixture: &str,
         depth: usize,
     ) -> Result<Entry, ProvisionError> {
-        let failed = lock(&self.failures).len();
-        if self.halted.load(Ordering::Relaxed) {
+        let failed = self.halted_after.load(Ordering::SeqCst);
+        if failed > 0 {
             return Err(ProvisionError::Halted {
                 failed,
                 max: self.max_failed_teardowns,
@@ -355,7 +356,13 @@ impl Provisioning {
                     )
                 ));
                 if failures.len() > self.max_failed_teardowns {
-                    self.halted.store(true, Ordering::Relaxed);
+                    // The count at the moment it stopped: the first failure past the limit.
+                    let _ = self.halted_after.compare_exchange(
+                        0,
+                        failures.len(),
+                        Ordering::SeqCst,
+                        Ordering::SeqCst,
+                    );
                 }
             }
         }

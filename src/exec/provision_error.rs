@@ -6,13 +6,32 @@ use super::command::CommandError;
 use super::ledger::LedgerError;
 use super::template::Unknown;
 
+/// A request as curl (secrets redacted) and its answer.
+#[derive(Debug, Clone)]
+pub struct Shown {
+    /// The request as curl, redacted.
+    pub curl: String,
+    /// The answer's status.
+    pub status: u16,
+    /// The answer's body, redacted and cut.
+    pub body: String,
+}
+
+impl std::fmt::Display for Shown {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "  request:\n    {}\n  response:\n    HTTP {}\n    {}",
+            self.curl, self.status, self.body
+        )
+    }
+}
+
 /// Something went wrong while preparing or cleaning up a case's fixtures.
 #[derive(Debug, thiserror::Error)]
 pub enum ProvisionError {
     /// A request answered another status than the target file expects.
-    #[error(
-        "{what} failed at {at}: expected status {expected}, got {status}\n  request:\n    {curl}\n  response:\n    HTTP {status}\n    {body}"
-    )]
+    #[error("{what} failed at {at}: expected status {expected}, got {}\n{exchange}", exchange.status)]
     Status {
         /// `provisioning oneaccess/org_leaf, request 1`.
         what: String,
@@ -20,12 +39,8 @@ pub enum ProvisionError {
         at: String,
         /// Expected statuses.
         expected: String,
-        /// The answer's status.
-        status: u16,
-        /// The request as curl, redacted.
-        curl: String,
-        /// The answer's body, redacted and cut.
-        body: String,
+        /// The request and the answer.
+        exchange: Box<Shown>,
     },
     /// A request got no answer.
     #[error("{what} failed at {at}: {message}\n  request:\n    {curl}")]
@@ -41,7 +56,7 @@ pub enum ProvisionError {
     },
     /// A capture found nothing usable in the response.
     #[error(
-        "{what} failed at {at}: capture `{name}` ({source_ref}) found no string or number in the response\n  request:\n    {curl}\n  response:\n    HTTP {status}\n    {body}"
+        "{what} failed at {at}: capture `{name}` ({source_ref}) found no string or number in the response\n{exchange}"
     )]
     Capture {
         /// What was being done.
@@ -52,12 +67,8 @@ pub enum ProvisionError {
         name: String,
         /// The pointer or `header:Name`.
         source_ref: String,
-        /// The request as curl, redacted.
-        curl: String,
-        /// The answer's status.
-        status: u16,
-        /// The answer's body, redacted and cut.
-        body: String,
+        /// The request and the answer.
+        exchange: Box<Shown>,
     },
     /// A template names nothing.
     #[error("{what} failed at {at}: {source}")]

@@ -8,7 +8,7 @@ use serde_json::Value;
 use super::client::Client;
 use super::command;
 use super::credentials::apply_cred;
-use super::provision_error::ProvisionError;
+use super::provision_error::{ProvisionError, Shown};
 use super::provision_file::ProvisionRequest;
 use super::request::Prepared;
 use super::target::{Target, Values};
@@ -146,9 +146,11 @@ pub async fn send(
             what: place.what.to_string(),
             at: place.at.to_string(),
             expected,
-            status: s,
-            curl: shown,
-            body: body_text(&response),
+            exchange: Box::new(Shown {
+                curl: shown,
+                status: s,
+                body: body_text(&response),
+            }),
         });
     }
     Ok(Sent {
@@ -183,9 +185,11 @@ pub fn capture(
                 at: place.at.to_string(),
                 name: name.clone(),
                 source_ref: source.clone(),
-                curl: sent.curl.clone(),
-                status: sent.response.status,
-                body: body_text(&sent.response),
+                exchange: Box::new(Shown {
+                    curl: sent.curl.clone(),
+                    status: sent.response.status,
+                    body: body_text(&sent.response),
+                }),
             });
         };
         values.insert(name.clone(), v);

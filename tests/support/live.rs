@@ -165,10 +165,15 @@ pub fn harness(dir: &Path, base: &str, target: &Path, args: &[&str]) -> Command 
 
 /// Runs the whole suite with ignored cases failing the run.
 pub fn run_suite(dir: &Path, base: &str, target: &Path) -> Output {
-    harness(dir, base, target, &["run", "--specs", "specs", "--test-threads", "2"])
-        .env("CONTRACT_FAIL_ON_IGNORED", "1")
-        .output()
-        .expect("run the binary")
+    harness(
+        dir,
+        base,
+        target,
+        &["run", "--specs", "specs", "--test-threads", "2"],
+    )
+    .env("CONTRACT_FAIL_ON_IGNORED", "1")
+    .output()
+    .expect("run the binary")
 }
 
 /// Standard output and error of a run, together.
