@@ -72,6 +72,10 @@ pub enum HarnessError {
     /// A fixture entry could not be provisioned or torn down, or the target not reset.
     #[error(transparent)]
     Provision(#[from] super::provision_error::ProvisionError),
+    /// A step of a sequence could not be carried out as the spec writes it (a capture found
+    /// nothing in the step's response).
+    #[error("{0}")]
+    Sequence(String),
     /// The embedded mock could not start.
     #[error("the embedded mock could not start: {0}")]
     Mock(String),

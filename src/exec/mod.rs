@@ -1,6 +1,7 @@
 //! Execution: the shared runtime, the HTTP client, targets (embedded mock or live URL),
 //! credential flows, and running a case.
 
+pub mod capture;
 pub mod case_setup;
 pub mod cleanup;
 pub mod client;

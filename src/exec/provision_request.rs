@@ -170,16 +170,7 @@ pub fn capture(
     place: &Place<'_>,
 ) -> Result<(), ProvisionError> {
     for (name, source) in &spec.capture {
-        let found = match source.strip_prefix("header:") {
-            Some(h) => sent.response.header(h.trim()).map(str::to_string),
-            None => sent
-                .response
-                .json
-                .as_ref()
-                .and_then(|j| j.pointer(source))
-                .and_then(scalar_text),
-        };
-        let Some(v) = found else {
+        let Some(v) = super::capture::take(&sent.response, source) else {
             return Err(ProvisionError::Capture {
                 what: place.what.to_string(),
                 at: place.at.to_string(),

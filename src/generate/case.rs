@@ -84,8 +84,12 @@ pub struct Call {
     /// Values provisioned for this case, used instead of the pool's (live targets that
     /// provision the fixture; set just before the case runs).
     pub provided: Option<BTreeMap<String, String>>,
-    /// Value renames: `org_id` takes the fixture's `child_org_id`.
+    /// Value renames: `org_id` takes the fixture's `child_org_id` (or, written `{{name}}`, a
+    /// value an earlier step of the sequence captured).
     pub bind: BTreeMap<String, String>,
+    /// Values this step takes from its response for later steps: name → JSON pointer or
+    /// `header:Name`.
+    pub capture: BTreeMap<String, String>,
     /// Values set literally (unknown ids, generated values).
     pub values: BTreeMap<String, String>,
     /// The trigger's input change.
@@ -107,6 +111,7 @@ impl Call {
             pool: 0,
             provided: None,
             bind: BTreeMap::new(),
+            capture: BTreeMap::new(),
             values: BTreeMap::new(),
             input: InputChange::default(),
             body: None,
