@@ -271,3 +271,58 @@ fn the_embedded_mock_has_no_ignored_case_so_ci_runs_pass() {
     assert!(out.status.success(), "{all}");
     assert_eq!(live::counts(&all).map(|c| c.2), Some(0), "{all}");
 }
+
+#[test]
+fn a_failing_reset_is_a_harness_error_and_no_case_passes() {
+    let mock = Mock::start(None);
+    let dir = live::temp_dir("fail-reset");
+    let target = dir.join("target.yaml");
+    let designated: serde_json::Map<String, Value> = contract_harness::mock::Seed::builtin()
+        .fixtures
+        .iter()
+        .map(|(s, f)| (s.clone(), json!(f.keys().collect::<Vec<_>>())))
+        .collect();
+    std::fs::write(
+        &target,
+        format!(
+            "name: failreset\nfixtures: {}\ndestructive_fixtures: {}\nreset:\n  method: POST\n  path: /__no_reset_here\n  status: 204\ncredentials: {}\n",
+            serde_json::to_string(&contract_harness::mock::Seed::builtin().fixtures).expect("json"),
+            Value::Object(designated),
+            live::credentials()
+        ),
+    )
+    .expect("write");
+    let out = live::harness(
+        &dir,
+        &mock.base(),
+        &target,
+        &[
+            "run",
+            "--specs",
+            "specs",
+            "oneaccess::delete_organization::",
+        ],
+    )
+    .output()
+    .expect("run");
+    let all = live::text(&out);
+    assert_eq!(out.status.code(), Some(101), "{all}");
+    assert!(
+        all.contains(&format!(
+            "not run: reset failed at {}:5:3: expected status 204, got 404",
+            target.display()
+        )),
+        "{all}"
+    );
+    assert!(
+        all.contains("curl -sS -X POST 'http://127.0.0.1:") && all.contains("/__no_reset_here'"),
+        "{all}"
+    );
+    let (not_run, passed) = not_run_and_passed(&all);
+    assert!(
+        passed.is_empty(),
+        "nothing passes without its reset: {passed:?}"
+    );
+    let (_, failed, _) = live::counts(&all).expect("summary");
+    assert_eq!(failed, not_run.len(), "every failure is a case not run");
+}

@@ -124,3 +124,75 @@ impl Reset {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::exec::client::Client;
+    use crate::exec::target::{Limits, Target};
+
+    /// A live target whose reset appends a line to a file, so resets can be counted.
+    fn target(dir: &std::path::Path) -> (Target, std::path::PathBuf) {
+        let count = dir.join("resets");
+        let file = dir.join("t.yaml");
+        std::fs::write(
+            &file,
+            format!(
+                "reset: {{ command: [sh, -c, \"echo r >> {}\"] }}\n",
+                count.display()
+            ),
+        )
+        .expect("write");
+        let t = Target::live(Some(&file), "http://127.0.0.1:1", &|_| None).expect("target");
+        (t, count)
+    }
+
+    fn resets(count: &std::path::Path) -> usize {
+        std::fs::read_to_string(count).map_or(0, |t| t.lines().count())
+    }
+
+    #[test]
+    fn consumers_reset_and_run_alone_others_share_a_clean_state() {
+        let dir = std::env::temp_dir().join(format!("ch-reset-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("dir");
+        let (target, count) = target(&dir);
+        let specs = crate::spec::SpecSet::default();
+        let client = Client::new(&Limits::default()).expect("client");
+        let env = Env {
+            specs: &specs,
+            target: &target,
+            client: &client,
+        };
+        let reset = target.reset.as_ref().expect("reset");
+        // The state is unknown at the start: the first case, consumer or not, resets.
+        let g = reset.enter(env, false).expect("enter");
+        assert!(matches!(g, Gate::Alone(_)));
+        drop(g);
+        assert_eq!(resets(&count), 1);
+        // Then cases that consume nothing run side by side, without resetting.
+        let a = reset.enter(env, false).expect("enter");
+        let b = reset.enter(env, false).expect("enter");
+        assert!(matches!((&a, &b), (Gate::Beside(_), Gate::Beside(_))));
+        assert!(
+            reset.lock.try_write().is_err(),
+            "no consumer while they run"
+        );
+        drop((a, b));
+        assert_eq!(resets(&count), 1);
+        // A consumer resets and runs alone; the next non-consumer resets again.
+        let c = reset.enter(env, true).expect("enter");
+        assert!(matches!(c, Gate::Alone(_)));
+        assert!(
+            reset.lock.try_read().is_err(),
+            "nothing runs beside a consumer"
+        );
+        drop(c);
+        assert_eq!(resets(&count), 2);
+        drop(reset.enter(env, false).expect("enter"));
+        assert_eq!(resets(&count), 3);
+        drop(reset.enter(env, false).expect("enter"));
+        assert_eq!(resets(&count), 3);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}
