@@ -406,7 +406,7 @@ fn cleanup(file: &std::path::Path, specs: &std::path::Path) -> ExitCode {
                 eprintln!("teardown failed: {f}");
             }
             println!(
-                "cleanup: {} removed, {} failed (ledger {})",
+                "cleanup: {} removed, {} failed (ledgers in {})",
                 done.removed.len(),
                 done.failed.len(),
                 done.ledger

@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use axum::extract::{Request, State};
 use axum::middleware::{self, Next};
 use axum::response::Response;
-use contract_harness::exec::ledger::Ledger;
+use contract_harness::exec::ledger::{self, Ledger};
 use contract_harness::mock::server::{AppState, router};
 use contract_harness::mock::{MockConfig, Seed};
 use serde_json::json;
@@ -92,8 +92,14 @@ fn a_killed_run_is_cleaned_up_from_the_ledger() {
     .stderr(std::process::Stdio::null())
     .spawn()
     .expect("start the run");
-    let ledger = Ledger::new(dir.join("reports/ledger-killed.jsonl"));
-    let pending = || ledger.pending().map(|p| p.len()).unwrap_or(0);
+    let reports = dir.join("reports");
+    let ledgers = || ledger::files_for(&reports, "killed");
+    let pending = || -> usize {
+        ledgers()
+            .into_iter()
+            .map(|f| Ledger::new(f).pending().map_or(0, |p| p.len()))
+            .sum()
+    };
     // Stuck in a case; every entry made so far is in the ledger (with one request in flight
     // at a time, nothing else is being provisioned).
     let stuck = wait_for(Duration::from_secs(60), || {
@@ -125,7 +131,7 @@ fn a_killed_run_is_cleaned_up_from_the_ledger() {
         "nothing is left on the server"
     );
     assert_eq!(pending(), 0, "nothing is pending");
-    assert!(!ledger.path().exists(), "the emptied ledger is removed");
+    assert!(ledgers().is_empty(), "the emptied ledger is removed");
     // A second cleanup finds nothing to do.
     let again = live::harness(&dir, &base, &target, &["cleanup", "--target"])
         .arg(&target)

@@ -38,8 +38,11 @@ fn provisioning_through_the_control_plane_runs_every_case() {
         "{all}"
     );
     assert_eq!(mock.live_instances(), 0, "every entry was torn down");
-    let ledger = dir.join("reports/ledger-provisioned.jsonl");
-    assert!(!ledger.exists(), "nothing pending, so the ledger is gone");
+    let ledgers = contract_harness::exec::ledger::files_for(&dir.join("reports"), "provisioned");
+    assert!(
+        ledgers.is_empty(),
+        "nothing pending, so the ledger is gone: {ledgers:?}"
+    );
     // The seed's own organizations were never touched: cases only used fresh ones.
     let state = mock.server.state.oneaccess.lock().expect("state");
     assert!(state.orgs.contains_key("org-leaf") && state.orgs.contains_key("org-parent"));

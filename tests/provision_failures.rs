@@ -182,8 +182,9 @@ fn failing_teardowns_are_listed_with_curl_and_stop_provisioning_past_the_limit()
         );
     }
     // What was not torn down is still pending in the ledger, and still on the server.
-    let ledger =
-        contract_harness::exec::ledger::Ledger::new(dir.join("reports/ledger-failtear.jsonl"));
+    let files = contract_harness::exec::ledger::files_for(&dir.join("reports"), "failtear");
+    assert_eq!(files.len(), 1, "one ledger for the run: {files:?}");
+    let ledger = contract_harness::exec::ledger::Ledger::new(files[0].clone());
     let pending = ledger.pending().expect("ledger");
     assert!(pending.len() >= 3, "{pending:?}");
     assert!(pending.iter().all(|e| e.fixture == "org_leaf"));

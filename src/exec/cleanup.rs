@@ -1,6 +1,7 @@
 //! `contract-harness cleanup`: the pending teardowns of an interrupted run, from the ledger.
 
 use super::client::Client;
+use super::ledger::{self, Ledger};
 use super::provision_request::Env;
 use super::runtime::runtime;
 use super::target::Target;
@@ -13,11 +14,12 @@ pub struct Cleaned {
     pub removed: Vec<String>,
     /// Entries whose teardown failed, with the failure.
     pub failed: Vec<String>,
-    /// Where the ledger is.
+    /// The directory of the ledgers.
     pub ledger: String,
 }
 
-/// Runs the teardown of every pending entry of the target's ledger.
+/// Runs the teardown of every pending entry in the target's ledgers (one per run) under
+/// `CONTRACT_REPORT_DIR` or `target/contract-harness/`.
 ///
 /// # Errors
 /// When the target provisions nothing or the ledger cannot be read.
@@ -33,18 +35,22 @@ pub fn cleanup(specs: &SpecSet, target: &Target, client: &Client) -> Result<Clea
         target,
         client,
     };
+    let dir = ledger::default_dir();
     let mut done = Cleaned {
-        ledger: p.ledger().path().display().to_string(),
+        ledger: dir.display().to_string(),
         ..Cleaned::default()
     };
-    let pending = p.ledger().pending().map_err(|e| e.to_string())?;
-    for entry in pending {
-        let name = format!("{} ({}/{})", entry.entry, entry.service, entry.fixture);
-        match runtime().block_on(p.teardown(env, &entry)) {
-            Ok(()) => done.removed.push(name),
-            Err(e) => done.failed.push(format!("{name}: {e}")),
+    for file in ledger::files_for(&dir, &target.name) {
+        let book = Ledger::new(file);
+        let pending = book.pending().map_err(|e| e.to_string())?;
+        for entry in pending.into_iter().filter(|e| e.target == target.name) {
+            let name = format!("{} ({}/{})", entry.entry, entry.service, entry.fixture);
+            match runtime().block_on(p.teardown_in(env, &entry, &book)) {
+                Ok(()) => done.removed.push(name),
+                Err(e) => done.failed.push(format!("{name}: {e}")),
+            }
         }
+        let _ = book.compact();
     }
-    let _ = p.ledger().compact();
     Ok(done)
 }

@@ -69,9 +69,8 @@ pub fn default_dir() -> PathBuf {
         .map_or_else(|| PathBuf::from("target/contract-harness"), PathBuf::from)
 }
 
-/// The ledger file of a target in `dir`.
-pub fn file_for(dir: &Path, target: &str) -> PathBuf {
-    let safe: String = target
+fn safe(target: &str) -> String {
+    target
         .chars()
         .map(|c| {
             if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
@@ -80,8 +79,34 @@ pub fn file_for(dir: &Path, target: &str) -> PathBuf {
                 '_'
             }
         })
-        .collect();
-    dir.join(format!("ledger-{safe}.jsonl"))
+        .collect()
+}
+
+/// The ledger file of one run against a target, in `dir`. Each run (each process, under
+/// nextest) writes its own, so that no run removes another's.
+pub fn file_for(dir: &Path, target: &str, run_id: &str) -> PathBuf {
+    dir.join(format!("ledger-{}-{run_id}.jsonl", safe(target)))
+}
+
+/// Every ledger file of a target in `dir` (its entries name the target; a longer target name
+/// with the same prefix may share files, so readers check [`Entry::target`]).
+pub fn files_for(dir: &Path, target: &str) -> Vec<PathBuf> {
+    let prefix = format!("ledger-{}-", safe(target));
+    let mut out: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map(|entries| {
+            entries
+                .flatten()
+                .map(|e| e.path())
+                .filter(|p| {
+                    p.file_name()
+                        .and_then(|n| n.to_str())
+                        .is_some_and(|n| n.starts_with(&prefix) && n.ends_with(".jsonl"))
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    out.sort();
+    out
 }
 
 impl Ledger {
@@ -214,8 +239,19 @@ mod tests {
     fn pending_is_provisioned_minus_torn_down_and_survives_a_cut_line() {
         let dir = std::env::temp_dir().join(format!("ch-ledger-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
-        let ledger = Ledger::new(file_for(&dir, "stag ing"));
-        assert!(ledger.path().ends_with("ledger-stag_ing.jsonl"));
+        let ledger = Ledger::new(file_for(&dir, "stag ing", "r1"));
+        assert!(ledger.path().ends_with("ledger-stag_ing-r1.jsonl"));
+        ledger
+            .append(&Event::Provisioned(entry("x")))
+            .expect("append");
+        assert_eq!(
+            files_for(&dir, "stag ing"),
+            vec![ledger.path().to_path_buf()]
+        );
+        assert!(files_for(&dir, "other").is_empty());
+        ledger
+            .append(&Event::TornDown { entry: "x".into() })
+            .expect("append");
         assert_eq!(ledger.pending().expect("none yet"), Vec::new());
         for id in ["a", "b", "c"] {
             ledger

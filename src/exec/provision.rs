@@ -52,20 +52,23 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 }
 
 impl Provisioning {
-    /// Provisioning as a target file describes it, recording into `ledger`.
+    /// Provisioning as a target file describes it, recording into a ledger of its own in
+    /// `ledger_dir`.
     pub fn new(
         file: String,
         target: String,
         fixtures: BTreeMap<String, BTreeMap<String, Spanned<Provision>>>,
         max_failed_teardowns: usize,
-        ledger: Ledger,
+        ledger_dir: &std::path::Path,
     ) -> Self {
+        let run_id = template::run_id();
+        let ledger = Ledger::new(super::ledger::file_for(ledger_dir, &target, &run_id));
         Self {
             file,
             target,
             fixtures,
             max_failed_teardowns,
-            run_id: template::run_id(),
+            run_id,
             ledger,
             next: AtomicU64::new(0),
             shared: Mutex::new(BTreeMap::new()),
@@ -144,13 +147,14 @@ impl Provisioning {
         })
     }
 
-    /// The static values of a fixture (the last entry of its pool), if the target gives any.
+    /// The static values of a fixture (the first entry of its pool, which the cases that consume
+    /// nothing use too), if the target gives any.
     fn static_values(env: Env<'_>, service: &str, fixture: &str) -> Option<Values> {
         env.target
             .fixtures
             .get(service)?
             .get(fixture)?
-            .last()
+            .first()
             .cloned()
     }
 
@@ -331,10 +335,23 @@ impl Provisioning {
     /// # Errors
     /// The failure.
     pub async fn teardown(&self, env: Env<'_>, entry: &Entry) -> Result<(), ProvisionError> {
+        self.teardown_in(env, entry, &self.ledger).await
+    }
+
+    /// [`Self::teardown`] of an entry recorded in another run's `ledger` (cleanup).
+    ///
+    /// # Errors
+    /// The failure.
+    pub async fn teardown_in(
+        &self,
+        env: Env<'_>,
+        entry: &Entry,
+        ledger: &Ledger,
+    ) -> Result<(), ProvisionError> {
         let result = self.run_teardown(env, entry).await;
         match &result {
             Ok(true) => {
-                if let Err(e) = self.ledger.append(&Event::TornDown {
+                if let Err(e) = ledger.append(&Event::TornDown {
                     entry: entry.entry.clone(),
                 }) {
                     lock(&self.failures).push(format!(

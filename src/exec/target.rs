@@ -8,7 +8,7 @@ use std::time::Duration;
 use tokio::sync::OnceCell;
 
 use super::error::HarnessError;
-use super::ledger::{self, Ledger};
+use super::ledger;
 use super::provision::Provisioning;
 use super::reset::Reset;
 use super::runtime::runtime;
@@ -268,7 +268,7 @@ impl Target {
                 tf.name.clone(),
                 tf.provision,
                 tf.max_failed_teardowns.unwrap_or(3),
-                Ledger::new(ledger::file_for(&ledger::default_dir(), &tf.name)),
+                &ledger::default_dir(),
             )
         });
         let reset = tf.reset.map(|r| Reset::new(r, shown.clone()));
