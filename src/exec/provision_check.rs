@@ -1,11 +1,15 @@
 //! Checks of the target file's `provision:` and `reset:` entries when it is read, each mistake
 //! reported at its `file:line:column`.
 
+use std::collections::BTreeSet;
+
+use serde_json::Value;
 use serde_saphyr::Spanned;
 
 use super::error::HarnessError;
 use super::provision_file::{ProvisionRequest, at};
 use super::target_file::TargetFile;
+use crate::spec::rules::placeholders;
 
 fn mistake<T>(file: &str, s: &Spanned<T>, message: impl Into<String>) -> HarnessError {
     HarnessError::TargetEntry {
@@ -45,6 +49,89 @@ fn request(file: &str, r: &Spanned<ProvisionRequest>) -> Result<(), HarnessError
                 "capture `{name}: {source}` must be a JSON pointer (`/org_id`) or `header:Name`"
             ),
         ));
+    }
+    Ok(())
+}
+
+/// Template names used by a request (path, header values, body strings).
+fn used(r: &ProvisionRequest) -> Vec<String> {
+    let mut texts = vec![Value::String(r.path.clone())];
+    texts.extend(r.headers.values().map(|v| Value::String(v.clone())));
+    texts.extend(r.body.clone());
+    texts.iter().flat_map(placeholders).collect()
+}
+
+/// A template a request uses before anything provides it (`{{org}}` where `org_id` was
+/// meant, a teardown naming a value nothing captures). `{{fixture.value}}` is checked when
+/// the entry is made.
+fn unknown_template(
+    file: &str,
+    at_of: &Spanned<ProvisionRequest>,
+    names: Vec<String>,
+    known: &BTreeSet<String>,
+) -> Result<(), HarnessError> {
+    match names
+        .into_iter()
+        .find(|n| !n.contains('.') && !known.contains(n))
+    {
+        Some(n) => Err(mistake(
+            file,
+            at_of,
+            format!(
+                "template `{{{{{n}}}}}` names nothing here: known are {}",
+                known.iter().cloned().collect::<Vec<_>>().join(", ")
+            ),
+        )),
+        None => Ok(()),
+    }
+}
+
+/// Checks that the templates of a fixture's requests name the run's values, the fixture's
+/// static values or what earlier requests captured.
+fn templates(
+    tf: &TargetFile,
+    file: &str,
+    service: &str,
+    fixture: &str,
+) -> Result<(), HarnessError> {
+    let Some(p) = tf.provision.get(service).and_then(|f| f.get(fixture)) else {
+        return Ok(());
+    };
+    let mut known: BTreeSet<String> = ["run_id", "n", "uuid"].map(String::from).into();
+    if let Some(entry) = tf.fixtures.get(service).and_then(|f| f.get(fixture)) {
+        known.extend(entry.keys());
+    }
+    if p.value.command.is_some() {
+        // What a command prints is known only when it runs.
+        return Ok(());
+    }
+    for r in &p.value.requests {
+        unknown_template(file, r, used(&r.value), &known)?;
+        known.extend(r.value.capture.keys().cloned());
+    }
+    for r in &p.value.teardown {
+        unknown_template(file, r, used(&r.value), &known)?;
+    }
+    if let Some(c) = &p.value.teardown_command {
+        let names = c
+            .value
+            .iter()
+            .flat_map(|a| placeholders(&Value::String(a.clone())))
+            .collect();
+        let as_request = Spanned::new(
+            ProvisionRequest {
+                method: String::new(),
+                path: String::new(),
+                body: None,
+                headers: Default::default(),
+                status: None,
+                capture: Default::default(),
+                role: None,
+            },
+            c.referenced,
+            c.defined,
+        );
+        unknown_template(file, &as_request, names, &known)?;
     }
     Ok(())
 }
@@ -97,6 +184,7 @@ pub fn check(tf: &TargetFile, file: &str) -> Result<(), HarnessError> {
             for r in v.requests.iter().chain(&v.teardown) {
                 request(file, r)?;
             }
+            templates(tf, file, service, fixture)?;
         }
     }
     if let Some(r) = &tf.reset {
@@ -183,6 +271,17 @@ mod tests {
         );
         let e = read("path", "reset: { method: POST, path: __reset }\n").expect_err("path");
         assert!(e.contains("must start with `/`"), "{e}");
+        let e = read(
+            "template",
+            "provision:\n  svc:\n    f:\n      requests:\n        - { method: POST, path: /x, capture: { org_id: /id } }\n      teardown:\n        - { method: DELETE, path: \"/x/{{org}}\" }\n",
+        )
+        .expect_err("template");
+        assert!(
+            e.contains("t.yaml:7:")
+                && e.contains("`{{org}}` names nothing here")
+                && e.contains("org_id"),
+            "{e}"
+        );
         let e = read(
             "unknown",
             "provision:\n  svc:\n    f:\n      requests: [{ method: POST, path: /x, captures: {} }]\n",

@@ -70,6 +70,14 @@ pub enum FixtureEntry {
 }
 
 impl FixtureEntry {
+    /// The value names its entries give.
+    pub fn keys(&self) -> Vec<String> {
+        match self {
+            FixtureEntry::One(v) => v.keys().cloned().collect(),
+            FixtureEntry::Pool(p) => p.iter().flat_map(|v| v.keys().cloned()).collect(),
+        }
+    }
+
     /// The entries of the pool (one for a single value set).
     pub fn into_pool(self) -> Vec<Values> {
         match self {
