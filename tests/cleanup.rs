@@ -139,3 +139,57 @@ fn a_killed_run_is_cleaned_up_from_the_ledger() {
         .expect("cleanup");
     assert!(live::text(&again).contains("cleanup: 0 removed, 0 failed"));
 }
+
+#[test]
+fn cleanup_says_what_it_cannot_do_and_keeps_what_it_could_not_remove() {
+    let mock = live::Mock::start(None);
+    let dir = live::temp_dir("cleanup-errors");
+    let cleanup = |target: &std::path::Path| {
+        let out = live::harness(&dir, &mock.base(), target, &["cleanup", "--target"])
+            .arg(target)
+            .output()
+            .expect("cleanup");
+        (out.status.code(), live::text(&out))
+    };
+    // A target file that provisions nothing has no teardown to run.
+    let none = live::write_target(
+        &dir,
+        &json!({"name": "plain", "credentials": live::credentials()}),
+    );
+    let (code, all) = cleanup(&none);
+    assert_eq!(code, Some(1), "{all}");
+    assert!(all.contains("has no `provision:`"), "{all}");
+    // A pending entry whose teardown fails stays pending, and the exit says so.
+    let mut provision = live::control_plane_provision();
+    provision["oneaccess"]["org_leaf"]["teardown"][0]["path"] =
+        json!("/__fixtures/oneaccess/org_leaf/{{instance}}-gone");
+    let target = live::write_target(
+        &dir,
+        &json!({"name": "stuck", "provision": provision, "credentials": live::credentials()}),
+    );
+    let book = Ledger::new(ledger::file_for(&dir.join("reports"), "stuck", "r0"));
+    book.append(&ledger::Event::Provisioned(ledger::Entry {
+        entry: "r0-1".into(),
+        target: "stuck".into(),
+        service: "oneaccess".into(),
+        fixture: "org_leaf".into(),
+        run_id: "r0".into(),
+        n: 1,
+        uuid: "u".into(),
+        values: [
+            ("org_id".to_string(), "org-leaf-fx1".to_string()),
+            ("instance".to_string(), "fx1".to_string()),
+        ]
+        .into(),
+    }))
+    .expect("ledger");
+    let (code, all) = cleanup(&target);
+    assert_eq!(code, Some(1), "{all}");
+    assert!(
+        all.contains("teardown failed: r0-1 (oneaccess/org_leaf)")
+            && all.contains("expected status 204, got 404")
+            && all.contains("cleanup: 0 removed, 1 failed"),
+        "{all}"
+    );
+    assert_eq!(book.pending().expect("ledger").len(), 1, "still pending");
+}
