@@ -327,3 +327,39 @@ fn a_failing_reset_is_a_harness_error_and_no_case_passes() {
     let (_, failed, _) = live::counts(&all).expect("summary");
     assert_eq!(failed, not_run.len(), "every failure is a case not run");
 }
+
+#[test]
+fn what_a_failed_provisioning_made_in_part_is_torn_down() {
+    let mock = Mock::start(None);
+    let dir = live::temp_dir("fail-partial");
+    let target = target_yaml(
+        &dir,
+        "partial",
+        "    org_leaf:\n      requests:\n        - { method: POST, path: /__fixtures/oneaccess/org_leaf, status: 201, role: none, capture: { org_id: /org_id, instance: /instance } }\n        - { method: POST, path: \"/__fixtures/oneaccess/{{org_id}}\", status: 201, role: none }\n      teardown:\n        - { method: DELETE, path: \"/__fixtures/oneaccess/org_leaf/{{instance}}\", status: 204, role: none }\n",
+        "",
+    );
+    let name = "oneaccess::delete_organization::success::documented";
+    let out = live::harness(
+        &dir,
+        &mock.base(),
+        &target,
+        &["run", "--specs", "specs", "--exact", name],
+    )
+    .output()
+    .expect("run");
+    let all = live::text(&out);
+    assert_eq!(out.status.code(), Some(101), "{all}");
+    assert!(
+        all.contains("provisioning oneaccess/org_leaf, request 2 failed at"),
+        "{all}"
+    );
+    assert!(
+        !all.contains("teardowns failed"),
+        "the part made was torn down: {all}"
+    );
+    assert_eq!(
+        mock.live_instances(),
+        0,
+        "nothing made in part is left on the server"
+    );
+}

@@ -258,8 +258,19 @@ impl Provisioning {
                 values: &values,
                 other: &lookup,
             };
-            let sent = send(env, service, &r.value, &scope, &place, false).await?;
-            capture(&r.value, &sent, &mut values, &place)?;
+            let sent = match send(env, service, &r.value, &scope, &place, false).await {
+                Ok(sent) => sent,
+                Err(e) => {
+                    if i > 0 {
+                        self.abandon(env, service, fixture, n, &uuid, &values).await;
+                    }
+                    return Err(e);
+                }
+            };
+            if let Err(e) = capture(&r.value, &sent, &mut values, &place) {
+                self.abandon(env, service, fixture, n, &uuid, &values).await;
+                return Err(e);
+            }
         }
         if let Some(c) = &p.value.command {
             let c_at = at(&self.file, c);
@@ -361,29 +372,60 @@ impl Provisioning {
                 }
             }
             Ok(false) => {}
-            Err(e) => {
-                let mut failures = lock(&self.failures);
-                failures.push(format!(
-                    "entry {} of {}/{} (values {}): {e}",
-                    entry.entry,
-                    entry.service,
-                    entry.fixture,
-                    crate::secrets::redact(
-                        &serde_json::to_string(&entry.values).unwrap_or_default()
-                    )
-                ));
-                if failures.len() > self.max_failed_teardowns {
-                    // The count at the moment it stopped: the first failure past the limit.
-                    let _ = self.halted_after.compare_exchange(
-                        0,
-                        failures.len(),
-                        Ordering::SeqCst,
-                        Ordering::SeqCst,
-                    );
-                }
-            }
+            Err(e) => self.record_failure(format!(
+                "entry {} of {}/{} (values {}): {e}",
+                entry.entry,
+                entry.service,
+                entry.fixture,
+                crate::secrets::redact(&serde_json::to_string(&entry.values).unwrap_or_default())
+            )),
         }
         result.map(|_| ())
+    }
+
+    /// Best effort for an entry whose provisioning failed after a request made something:
+    /// its teardown with the values captured so far; a failure counts as a failed teardown.
+    async fn abandon(
+        &self,
+        env: Env<'_>,
+        service: &str,
+        fixture: &str,
+        n: u64,
+        uuid: &str,
+        values: &Values,
+    ) {
+        let entry = Entry {
+            entry: format!("{}-{n}", self.run_id),
+            target: self.target.clone(),
+            service: service.to_string(),
+            fixture: fixture.to_string(),
+            run_id: self.run_id.clone(),
+            n,
+            uuid: uuid.to_string(),
+            values: values.clone(),
+        };
+        if let Err(e) = self.run_teardown(env, &entry).await {
+            self.record_failure(format!(
+                "entry {} of {service}/{fixture}, made in part before its provisioning failed (values {}): {e}",
+                entry.entry,
+                crate::secrets::redact(&serde_json::to_string(values).unwrap_or_default())
+            ));
+        }
+    }
+
+    /// Keeps a failed teardown for the end of the run; past the limit, provisioning stops.
+    fn record_failure(&self, text: String) {
+        let mut failures = lock(&self.failures);
+        failures.push(text);
+        if failures.len() > self.max_failed_teardowns {
+            // The count at the moment it stopped: the first failure past the limit.
+            let _ = self.halted_after.compare_exchange(
+                0,
+                failures.len(),
+                Ordering::SeqCst,
+                Ordering::SeqCst,
+            );
+        }
     }
 
     /// Runs the teardown; `false` when the fixture has none.

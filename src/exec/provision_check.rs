@@ -1,7 +1,7 @@
 //! Checks of the target file's `provision:` and `reset:` entries when it is read, each mistake
 //! reported at its `file:line:column`.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::Value;
 use serde_saphyr::Spanned;
@@ -136,6 +136,70 @@ fn templates(
     Ok(())
 }
 
+/// Fixtures whose values a provisioning names (`{{other.value}}`).
+fn referenced(p: &super::provision_file::Provision) -> BTreeSet<String> {
+    let mut names: Vec<String> = Vec::new();
+    for r in p.requests.iter().chain(&p.teardown) {
+        names.extend(used(&r.value));
+    }
+    for c in p.command.iter().chain(&p.teardown_command) {
+        for a in &c.value {
+            names.extend(placeholders(&Value::String(a.clone())));
+        }
+    }
+    names
+        .iter()
+        .filter_map(|n| n.split_once('.').map(|(f, _)| f.to_string()))
+        .collect()
+}
+
+/// Provisioned fixtures (without static values) that name each other's values in a circle
+/// could never be made: refused, at the first of them.
+fn cycles(tf: &TargetFile, file: &str) -> Result<(), HarnessError> {
+    for (service, fixtures) in &tf.provision {
+        let statics = tf.fixtures.get(service);
+        let edges: BTreeMap<&String, BTreeSet<String>> = fixtures
+            .iter()
+            .map(|(f, p)| {
+                let next = referenced(&p.value)
+                    .into_iter()
+                    .filter(|o| {
+                        fixtures.contains_key(o) && !statics.is_some_and(|s| s.contains_key(o))
+                    })
+                    .collect();
+                (f, next)
+            })
+            .collect();
+        for (start, p) in fixtures {
+            // Depth-first from `start`, looking for a way back to it.
+            let mut path = vec![start.clone()];
+            let mut stack: Vec<(String, usize)> = vec![(start.clone(), 0)];
+            let mut seen: BTreeSet<String> = BTreeSet::new();
+            while let Some((node, depth)) = stack.pop() {
+                path.truncate(depth);
+                path.push(node.clone());
+                for next in edges.get(&node).into_iter().flatten() {
+                    if next == start {
+                        path.push(start.clone());
+                        return Err(mistake(
+                            file,
+                            p,
+                            format!(
+                                "provision.{service}: fixtures name each other's values in a circle ({}), so none of them can be made",
+                                path.join(" → ")
+                            ),
+                        ));
+                    }
+                    if seen.insert(next.clone()) {
+                        stack.push((next.clone(), depth + 1));
+                    }
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
 /// Checks every provisioning and reset entry.
 ///
 /// # Errors
@@ -187,6 +251,7 @@ pub fn check(tf: &TargetFile, file: &str) -> Result<(), HarnessError> {
             templates(tf, file, service, fixture)?;
         }
     }
+    cycles(tf, file)?;
     if let Some(r) = &tf.reset {
         let v = &r.value;
         let as_request = v.method.is_some() || v.path.is_some();
@@ -282,6 +347,17 @@ mod tests {
                 && e.contains("org_id"),
             "{e}"
         );
+        let e = read(
+            "cycle",
+            "provision:\n  svc:\n    a:\n      requests: [{ method: POST, path: \"/x/{{b.id}}\" }]\n    b:\n      requests: [{ method: POST, path: \"/y/{{a.id}}\" }]\n",
+        )
+        .expect_err("cycle");
+        assert!(e.contains("in a circle (a → b → a)"), "{e}");
+        read(
+            "chain",
+            "provision:\n  svc:\n    a:\n      requests: [{ method: POST, path: \"/x/{{b.id}}\" }]\n    b:\n      requests: [{ method: POST, path: /y }]\n",
+        )
+        .expect("a chain without a circle is fine");
         let e = read(
             "unknown",
             "provision:\n  svc:\n    f:\n      requests: [{ method: POST, path: /x, captures: {} }]\n",
