@@ -140,3 +140,56 @@ fn a_provisioning_command_runs_every_case() {
     assert!(passed >= 78, "every case ran: {passed}\n{all}");
     assert_eq!(mock.live_instances(), 0, "every entry was torn down");
 }
+
+#[test]
+fn static_values_and_pools_mix_with_provisioning() {
+    let mock = Mock::start(None);
+    let dir = live::temp_dir("provision-mixed");
+    let seed = contract_harness::mock::Seed::builtin();
+    let mut provision = live::control_plane_provision();
+    // org_leaf: a static pool made beforehand, an entry per consuming case, not provisioned.
+    if let Some(oa) = provision["oneaccess"].as_object_mut() {
+        oa.remove("org_leaf");
+    }
+    let pool: Vec<serde_json::Value> = (0..48)
+        .map(|_| json!({"org_id": mock.create("oneaccess", "org_leaf")["org_id"]}))
+        .collect();
+    // workspace_with_members: static values (the seed's) for the cases that consume nothing,
+    // and the base of provisioned entries, whose requests capture only a fresh workspace_id.
+    provision["dataarts"]["workspace_with_members"]["requests"][0]["capture"] =
+        json!({"workspace_id": "/workspace_id", "instance": "/instance"});
+    let mut fixtures = serde_json::to_value(&seed.fixtures).expect("fixtures");
+    fixtures["oneaccess"] = json!({"org_leaf": pool});
+    fixtures["enos"] = json!({});
+    let target = live::write_target(
+        &dir,
+        &json!({
+            "name": "mixed",
+            "timeout_seconds": 5,
+            "concurrency": 4,
+            "fixtures": fixtures,
+            "destructive_fixtures": {"oneaccess": ["org_leaf"], "dataarts": ["workspace_with_members"]},
+            "provision": provision,
+            "credentials": live::credentials(),
+        }),
+    );
+    let out = live::run_suite(&dir, &mock.base(), &target);
+    let all = live::text(&out);
+    assert!(out.status.success(), "{all}");
+    let (passed, failed, ignored) = live::counts(&all).expect("a summary line");
+    assert_eq!((failed, ignored), (0, 0), "{all}");
+    assert!(passed >= 78, "every case ran: {passed}\n{all}");
+    // The consuming DataArts cases removed members from fresh workspaces only: the static
+    // one, used by the cases that consume nothing, still has every member.
+    let da = &seed.dataarts.projects[0];
+    let members = mock
+        .server
+        .state
+        .dataarts
+        .lock()
+        .expect("state")
+        .members(&da.id, &da.workspaces[0].id)
+        .expect("the seed's workspace");
+    assert_eq!(members.len(), da.workspaces[0].members.len(), "{members:?}");
+    assert_eq!(mock.live_instances(), 48, "only the static pool is left");
+}

@@ -75,6 +75,24 @@ impl Mock {
         self.server.base_url()
     }
 
+    /// A fresh instance of a seed fixture, through the control plane: its values.
+    pub fn create(&self, service: &str, fixture: &str) -> Value {
+        let url = format!("{}/__fixtures/{service}/{fixture}", self.base());
+        self._rt.block_on(async {
+            reqwest::Client::builder()
+                .no_proxy()
+                .build()
+                .expect("client")
+                .post(url)
+                .send()
+                .await
+                .expect("send")
+                .json::<Value>()
+                .await
+                .expect("values")
+        })
+    }
+
     /// Instances made through the control plane and not removed.
     pub fn live_instances(&self) -> usize {
         self.server.state.control.instances().len()
