@@ -1,6 +1,7 @@
 //! Benchmarks (not timed tests): the embedded mock's startup time, memory and requests per
 //! second under a mixed load of the five operations from a real load generator (`wrk`); the
-//! full suite's wall time; and the runner's sustained request rate next to `wrk` on the same
+//! full suite's wall time (embedded, and over the live path with static pools or with
+//! provisioning); and the runner's sustained request rate next to `wrk` on the same
 //! server and request. Run with `cargo bench`; needs `wrk` (`apt-get install wrk`) for the
 //! load-generator figures.
 
@@ -377,6 +378,187 @@ fn standalone(f: &mut Figures, dir: &Path) {
 }
 
 /// Samples per measure, in the order first seen, printed as one Markdown table.
+/// Credential variables of the mock's own credentials, for live targets in-process.
+const LIVE_ENV: &[(&str, &str)] = &[
+    ("B_OA_ID", "ch-all"),
+    ("B_OA_SECRET", "mock-secret-all-7f3a9c"),
+    ("B_OA_ORG_ID", "ch-org"),
+    ("B_OA_ORG_SECRET", "mock-secret-org-51be02"),
+    ("B_OA_ACC_ID", "ch-account"),
+    ("B_OA_ACC_SECRET", "mock-secret-account-c04d6e"),
+    ("B_OA_EXPIRED", "oa-expired-3f5d2c1b9a7e"),
+    ("B_IAM_USER", "ch-iam-user"),
+    ("B_IAM_PASSWORD", "mock-iam-password-88d1"),
+    ("B_IAM_DOMAIN", "ch-domain"),
+    ("B_IAM_EXPIRED", "iam-expired-9c2e44d1"),
+    ("B_ENOS_KEY", "ch-enos-app"),
+    ("B_ENOS_SECRET", "mock-enos-secret-2b71f0"),
+    ("B_ENOS_EXPIRED", "apim-expired-71aa0c3e"),
+];
+
+fn live_credentials() -> serde_json::Value {
+    json!({
+        "oneaccess": {
+            "default": {"client_id": "B_OA_ID", "client_secret": "B_OA_SECRET"},
+            "org_only": {"client_id": "B_OA_ORG_ID", "client_secret": "B_OA_ORG_SECRET"},
+            "account_only": {"client_id": "B_OA_ACC_ID", "client_secret": "B_OA_ACC_SECRET"},
+            "expired": {"token": "B_OA_EXPIRED"}
+        },
+        "dataarts": {
+            "default": {"user": "B_IAM_USER", "password": "B_IAM_PASSWORD", "domain": "B_IAM_DOMAIN"},
+            "expired": {"token": "B_IAM_EXPIRED"}
+        },
+        "enos": {
+            "default": {"app_key": "B_ENOS_KEY", "app_secret": "B_ENOS_SECRET"},
+            "expired": {"token": "B_ENOS_EXPIRED", "app_secret": "B_ENOS_SECRET"}
+        }
+    })
+}
+
+/// The suite's wall time over the live path against a standalone mock (in this process, on
+/// loopback): once with static pools made beforehand through the control plane (untimed),
+/// once with every fixture provisioned per case through the control plane and torn down.
+fn live_paths(f: &mut Figures, dir: &Path) {
+    let loaded = spec::load(Path::new("specs")).expect("specs");
+    let settings = PropSettings::from_env().expect("CONTRACT_SHRINK_SECONDS");
+    let seed = Arc::new(Seed::builtin());
+    let env = |name: &str| {
+        LIVE_ENV
+            .iter()
+            .find(|(k, _)| *k == name)
+            .map(|(_, v)| v.to_string())
+    };
+    let fixtures: Vec<(String, String, Vec<String>)> = seed
+        .fixtures
+        .iter()
+        .flat_map(|(s, fx)| {
+            fx.iter()
+                .map(|(n, v)| (s.clone(), n.clone(), v.keys().cloned().collect()))
+        })
+        .collect();
+    let start = || {
+        runtime()
+            .block_on(MockServer::start(
+                &MockConfig::new(seed.clone()),
+                ([127, 0, 0, 1], 0).into(),
+            ))
+            .expect("mock")
+    };
+    let timed = |name: &str, doc: serde_json::Value, base: &str| {
+        let path = dir.join(format!("{name}.yaml"));
+        std::fs::write(&path, doc.to_string()).expect("target file");
+        let target = Target::live(Some(&path), base, &env).expect("target");
+        let suite =
+            contract_harness::harness::Suite::new(loaded.specs.clone(), target, settings, None);
+        assert!(
+            suite.cases.iter().all(|c| c.ignore.is_none()),
+            "{name}: cases ignored"
+        );
+        let run = mutants::run_on(
+            &loaded.specs,
+            &suite.cases,
+            &suite.target,
+            None,
+            settings,
+            2,
+        );
+        assert!(
+            run.failed.is_empty() && run.errors.is_empty(),
+            "{name}: {:?} {:?}",
+            run.failed,
+            run.errors
+        );
+        (suite.cases.len(), run.elapsed)
+    };
+
+    // Static pools: 64 entries of every fixture, made before the clock starts.
+    let server = start();
+    let base = server.base_url();
+    let http = reqwest::Client::builder()
+        .no_proxy()
+        .build()
+        .expect("client");
+    let mut pools = serde_json::Map::new();
+    for (service, fixture, _) in &fixtures {
+        let entries: Vec<serde_json::Value> = (0..64)
+            .map(|_| {
+                runtime().block_on(async {
+                    let r = http
+                        .post(format!("{base}/__fixtures/{service}/{fixture}"))
+                        .send()
+                        .await
+                        .expect("fixture");
+                    let mut v: serde_json::Value = r.json().await.expect("values");
+                    if let Some(m) = v.as_object_mut() {
+                        m.remove("instance");
+                    }
+                    v
+                })
+            })
+            .collect();
+        pools
+            .entry(service.clone())
+            .or_insert_with(|| json!({}))
+            .as_object_mut()
+            .expect("object")
+            .insert(fixture.clone(), serde_json::Value::Array(entries));
+    }
+    let designated: serde_json::Map<String, serde_json::Value> = seed
+        .fixtures
+        .iter()
+        .map(|(s, fx)| (s.clone(), json!(fx.keys().collect::<Vec<_>>())))
+        .collect();
+    let (cases, pooled) = timed(
+        "bench-pools",
+        json!({"name": "bench-pools", "concurrency": 16, "fixtures": pools,
+               "destructive_fixtures": designated, "credentials": live_credentials()}),
+        &base,
+    );
+    drop(server);
+
+    // Provisioning: a fresh entry per consuming case, torn down after it.
+    let server = start();
+    let mut provision = serde_json::Map::new();
+    for (service, fixture, names) in &fixtures {
+        let mut capture: serde_json::Map<String, serde_json::Value> = names
+            .iter()
+            .map(|n| (n.clone(), json!(format!("/{n}"))))
+            .collect();
+        capture.insert("instance".into(), json!("/instance"));
+        provision
+            .entry(service.clone())
+            .or_insert_with(|| json!({}))
+            .as_object_mut()
+            .expect("object")
+            .insert(
+                fixture.clone(),
+                json!({
+                    "requests": [{"method": "POST", "path": format!("/__fixtures/{service}/{fixture}"),
+                                  "status": 201, "role": "none", "capture": capture}],
+                    "teardown": [{"method": "DELETE", "role": "none", "status": 204,
+                                  "path": format!("/__fixtures/{service}/{fixture}/{{{{instance}}}}")}]
+                }),
+            );
+    }
+    let (_, provisioned) = timed(
+        "bench-provisioned",
+        json!({"name": "bench-provisioned", "concurrency": 16, "provision": provision,
+               "credentials": live_credentials()}),
+        &server.base_url(),
+    );
+    drop(server);
+    f.add(
+        &format!("full suite over the live path, static pools ({cases} cases, 2 threads), ms"),
+        pooled.as_secs_f64() * 1000.0,
+    );
+    f.add(
+        &format!(
+            "full suite over the live path, every fixture provisioned per case through the control plane ({cases} cases, 2 threads), ms"
+        ),
+        provisioned.as_secs_f64() * 1000.0,
+    );
+}
+
 #[derive(Default)]
 struct Figures {
     rows: Vec<(String, Vec<f64>)>,
@@ -460,6 +642,7 @@ fn main() {
         standalone(&mut f, &dir);
         load(&mut f, &dir);
         suite(&mut f);
+        live_paths(&mut f, &dir);
         runner_rate(&mut f, &dir);
     }
     print!("{}", f.table(runs));

@@ -9,12 +9,15 @@ use std::time::Instant;
 
 use libtest_mimic::{Arguments, Trial};
 
-use crate::exec::{Ctx, PropSettings, Target, Verdict, client, run_case};
+use crate::exec::case_setup;
+use crate::exec::provision_request::Env;
+use crate::exec::target::Values;
+use crate::exec::{Ctx, Outcome, PropSettings, Target, Verdict, client, run_case};
 use crate::generate::{self, Case, Cred, Kind, Plan};
 use crate::report::reproduce::{Invocation, Reproduce};
 use crate::report::snapshot::{snapshot_name, snapshot_value};
 use crate::report::snapshot_file::{self, SnapshotMode, SnapshotOutcome};
-use crate::report::{Record, Status, coverage, failure, junit, markdown};
+use crate::report::{Record, Status, coverage, failure, ignored, junit, markdown};
 use crate::secrets::redact;
 use crate::spec::{self, AuthScheme, SpecSet};
 
@@ -170,6 +173,9 @@ fn assign_pool_entries(cases: &mut [Case], specs: &SpecSet, target: &Target) {
         let fixtures: Vec<String> = case.fixtures().into_iter().map(str::to_string).collect();
         let consumer = consumes(case);
         for f in &fixtures {
+            if target.takes_no_pool_entry(&service, f) {
+                continue;
+            }
             let len = target.pool_len(&service, f);
             let index = if consumer {
                 let slot = next.entry((service.clone(), f.clone())).or_insert(0);
@@ -224,8 +230,18 @@ impl Suite {
         }
     }
 
-    fn fixture_names(&self, service: &str) -> BTreeMap<String, String> {
+    fn fixture_names(
+        &self,
+        service: &str,
+        provided: &[(String, Values)],
+    ) -> BTreeMap<String, String> {
         let mut out = BTreeMap::new();
+        for (fixture, values) in provided {
+            for (name, value) in values {
+                out.entry(value.clone())
+                    .or_insert_with(|| format!("{fixture}.{name}"));
+            }
+        }
         if let Some(fixtures) = self.target.fixtures.get(service) {
             for (fixture, pool) in fixtures {
                 for (name, value) in pool.iter().flatten() {
@@ -269,7 +285,28 @@ impl Suite {
             client,
             proptest: self.proptest,
         };
-        let outcome = run_case(&ctx, case);
+        let env = Env {
+            specs: &self.specs,
+            target: &self.target,
+            client,
+        };
+        // On a live target: the reset gate and provisioned entries; the case is not run
+        // (a harness error) when they cannot be had.
+        let (outcome, provided) = match case_setup::setup(env, case) {
+            Ok(setup) => {
+                let outcome = run_case(&ctx, &setup.case);
+                let provided = setup.values.clone();
+                setup.release(env);
+                (outcome, provided)
+            }
+            Err(e) => (
+                Outcome {
+                    verdict: Verdict::Error(format!("not run: {e}")),
+                    exchanges: Vec::new(),
+                },
+                Vec::new(),
+            ),
+        };
         let mut message = failure::render(case, &outcome.verdict, &self.reproduce);
         let mut status = match outcome.verdict {
             Verdict::Passed => Status::Passed,
@@ -282,7 +319,8 @@ impl Suite {
             Plan::Single { snapshot: true, .. } | Plan::Sequence { .. }
         );
         if let (Status::Passed, Some(dir), true) = (status, &self.snapshots, snapshot_wanted) {
-            let value = snapshot_value(&outcome.exchanges, &self.fixture_names(&case.service));
+            let names = self.fixture_names(&case.service, &provided);
+            let value = snapshot_value(&outcome.exchanges, &names);
             let name = snapshot_name(&case.name);
             match snapshot_file::compare(dir, &name, &case.about, &value, self.snapshot_mode) {
                 Ok(SnapshotOutcome::Matched) => {}
@@ -405,6 +443,16 @@ fn selected(args: &Arguments, name: &str) -> bool {
 /// Loads specs, builds the suite for the environment's target and runs it with libtest-mimic;
 /// `invocation` says how the user started it, for the reproduce lines.
 pub fn main(args: Arguments, specs_dir: &Path, invocation: Invocation) -> ExitCode {
+    main_with(args, specs_dir, invocation, ignored::Flags::default())
+}
+
+/// [`main`] with the harness's own flags (see [`ignored::split`]).
+pub fn main_with(
+    args: Arguments,
+    specs_dir: &Path,
+    invocation: Invocation,
+    flags: ignored::Flags,
+) -> ExitCode {
     let started = Instant::now();
     let settings =
         PropSettings::from_env().and_then(|p| Deadline::from_env(started).map(|d| (p, d)));
@@ -463,11 +511,34 @@ pub fn main(args: Arguments, specs_dir: &Path, invocation: Invocation) -> ExitCo
     }
     suite.record_ignored(&args);
     let conclusion = libtest_mimic::run(&args, trials);
+    let mut teardowns_ok = true;
     if !listing {
+        // Shared provisioned entries go now; failed teardowns are listed with their curl.
+        if let Ok(client) = client::shared(&suite.target.limits) {
+            let env = Env {
+                specs: &suite.specs,
+                target: &suite.target,
+                client,
+            };
+            if let Some(failed) = case_setup::finish(env) {
+                eprint!("{failed}");
+                teardowns_ok = false;
+            }
+        }
         summarize(&suite);
+    }
+    let ignored_fail = !listing
+        && !args.ignored
+        && !args.include_ignored
+        && !ignored.is_empty()
+        && ignored::fail_on_ignored(flags, &|k| std::env::var(k).ok());
+    if ignored_fail {
+        eprint!("{}", ignored::message(&ignored));
     }
     if conclusion.has_failed() {
         ExitCode::from(101)
+    } else if !teardowns_ok || ignored_fail {
+        ExitCode::FAILURE
     } else {
         ExitCode::SUCCESS
     }

@@ -1,4 +1,4 @@
-//! The `contract-harness` command line: lint, openapi, mock, run, mutants.
+//! The `contract-harness` command line: lint, openapi, mock, run, mutants, review, cleanup.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -59,9 +59,20 @@ enum Command {
         /// Spec directory.
         #[arg(long, default_value = "specs")]
         specs: PathBuf,
-        /// libtest flags: a name filter, --exact, --list, --ignored, --test-threads N, ...
+        /// libtest flags: a name filter, --exact, --list, --ignored, --test-threads N, ...;
+        /// and --fail-on-ignored: exit nonzero when cases are ignored (the default in CI)
         #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
         libtest: Vec<String>,
+    },
+    /// Tear down what an interrupted run provisioned (the pending entries of the ledger under
+    /// CONTRACT_REPORT_DIR, or target/contract-harness/).
+    Cleanup {
+        /// The target file of the run.
+        #[arg(long)]
+        target: PathBuf,
+        /// Spec directory (for the services' credential flows).
+        #[arg(long, default_value = "specs")]
+        specs: PathBuf,
     },
     /// Review proposed snapshots (`.snap.new`): show each diff, then accept or reject.
     Review {
@@ -113,13 +124,15 @@ fn main() -> ExitCode {
             quiet,
         } => mock(port, seed.as_deref(), fault.as_deref(), list_faults, quiet),
         Command::Run { specs, libtest } => {
+            let (libtest, flags) = contract_harness::report::ignored::split(libtest);
             let args = libtest_mimic::Arguments::from_iter(
                 std::iter::once("contract-harness run".to_string()).chain(libtest),
             );
-            contract_harness::harness::main(
+            contract_harness::harness::main_with(
                 args,
                 &specs,
                 contract_harness::report::reproduce::Invocation::Binary,
+                flags,
             )
         }
         Command::Mutants {
@@ -127,6 +140,7 @@ fn main() -> ExitCode {
             fault,
             threads,
         } => mutants(&specs, &fault, threads),
+        Command::Cleanup { target, specs } => cleanup(&target, &specs),
     }
 }
 
@@ -362,5 +376,56 @@ fn mutants(specs: &std::path::Path, names: &[String], threads: usize) -> ExitCod
         ExitCode::SUCCESS
     } else {
         ExitCode::FAILURE
+    }
+}
+
+fn cleanup(file: &std::path::Path, specs: &std::path::Path) -> ExitCode {
+    use contract_harness::exec::{Target, client};
+    let loaded = match spec::load(specs) {
+        Ok(l) => l,
+        Err(e) => {
+            eprintln!("{e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let base = std::env::var("CONTRACT_BASE_URL").unwrap_or_default();
+    let target = match Target::live(Some(file), &base, &|v| std::env::var(v).ok()) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let client = match client::shared(&target.limits) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match contract_harness::exec::cleanup::cleanup(&loaded.specs, &target, client) {
+        Ok(done) => {
+            for r in &done.removed {
+                println!("removed {r}");
+            }
+            for f in &done.failed {
+                eprintln!("teardown failed: {f}");
+            }
+            println!(
+                "cleanup: {} removed, {} failed (ledgers in {})",
+                done.removed.len(),
+                done.failed.len(),
+                done.ledger
+            );
+            if done.failed.is_empty() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            }
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
     }
 }

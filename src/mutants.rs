@@ -8,7 +8,8 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use crate::exec::{Ctx, PropSettings, Target, Verdict, client, run_case};
+use crate::exec::provision_request::Env;
+use crate::exec::{Ctx, PropSettings, Target, Verdict, case_setup, client, run_case};
 use crate::report::snapshot::snapshot_value;
 use serde_json::Value;
 
@@ -47,11 +48,25 @@ pub fn run_suite(
     proptest: PropSettings,
     threads: usize,
 ) -> SuiteRun {
-    let start = Instant::now();
     let target = Target::embedded(seed.clone(), fault);
+    run_on(specs, cases, &target, fault, proptest, threads)
+}
+
+/// Runs every case against `target` (whose server has `fault` on), on `threads` threads: on a
+/// live target each case goes through its reset and provisioning, as in a run of the suite,
+/// and the run's shared entries are torn down at the end.
+pub fn run_on(
+    specs: &SpecSet,
+    cases: &[Case],
+    target: &Target,
+    fault: Option<Fault>,
+    proptest: PropSettings,
+    threads: usize,
+) -> SuiteRun {
+    let start = Instant::now();
     let next = AtomicUsize::new(0);
     let results: std::sync::Mutex<Results> = Default::default();
-    let names = fixture_names(&target);
+    let names = fixture_names(target);
     let client = match client::shared(&target.limits) {
         Ok(c) => c,
         Err(e) => {
@@ -71,14 +86,33 @@ pub fn run_suite(
             s.spawn(|| {
                 let ctx = Ctx {
                     specs,
-                    target: &target,
+                    target,
                     client,
                     proptest,
+                };
+                let env = Env {
+                    specs,
+                    target,
+                    client,
                 };
                 loop {
                     let i = next.fetch_add(1, Ordering::Relaxed);
                     let Some(case) = cases.get(i) else { break };
-                    let outcome = run_case(&ctx, case);
+                    let (outcome, provided) = match case_setup::setup(env, case) {
+                        Ok(setup) => {
+                            let outcome = run_case(&ctx, &setup.case);
+                            let provided = setup.values.clone();
+                            setup.release(env);
+                            (outcome, provided)
+                        }
+                        Err(e) => (
+                            crate::exec::Outcome {
+                                verdict: Verdict::Error(format!("not run: {e}")),
+                                exchanges: Vec::new(),
+                            },
+                            Vec::new(),
+                        ),
+                    };
                     let mut r = results
                         .lock()
                         .unwrap_or_else(std::sync::PoisonError::into_inner);
@@ -88,9 +122,13 @@ pub fn run_suite(
                     );
                     match outcome.verdict {
                         Verdict::Passed if recorded => {
-                            let empty = BTreeMap::new();
-                            let names = names.get(&case.service).unwrap_or(&empty);
-                            let value = snapshot_value(&outcome.exchanges, names);
+                            let mut own = names.get(&case.service).cloned().unwrap_or_default();
+                            for (fixture, values) in &provided {
+                                for (name, value) in values {
+                                    own.insert(value.clone(), format!("{fixture}.{name}"));
+                                }
+                            }
+                            let value = snapshot_value(&outcome.exchanges, &own);
                             r.2.insert(case.name.clone(), value);
                         }
                         Verdict::Passed => {}
@@ -101,6 +139,17 @@ pub fn run_suite(
             });
         }
     });
+    if let Some(failed) = case_setup::finish(Env {
+        specs,
+        target,
+        client,
+    }) {
+        results
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .1
+            .push(failed);
+    }
     let (mut failed, mut errors, recorded) = results
         .into_inner()
         .unwrap_or_else(std::sync::PoisonError::into_inner);

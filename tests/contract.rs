@@ -18,9 +18,12 @@ fn main() -> std::process::ExitCode {
         },
         PathBuf::from,
     );
-    contract_harness::harness::main(
-        libtest_mimic::Arguments::from_args(),
+    // `--fail-on-ignored` is the harness's own; libtest reads the rest.
+    let (args, flags) = contract_harness::report::ignored::split(std::env::args());
+    contract_harness::harness::main_with(
+        libtest_mimic::Arguments::from_iter(args),
         &specs,
         contract_harness::report::reproduce::Invocation::CargoTest,
+        flags,
     )
 }

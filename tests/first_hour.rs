@@ -22,6 +22,7 @@ fn bin() -> Command {
         "CONTRACT_BASE_URL",
         "CONTRACT_REPORT_DIR",
         "CONTRACT_MOCK_FAULT",
+        "CONTRACT_FAIL_ON_IGNORED",
     ] {
         c.env_remove(k);
     }

@@ -208,6 +208,26 @@ impl Client {
         }
     }
 
+    /// Waits for a slot within the concurrency and rate limits, for work that is not one
+    /// request (a provisioning command); the slot is held until the permit is dropped.
+    ///
+    /// # Errors
+    /// When the client is shutting down.
+    pub async fn slot(&self) -> Result<tokio::sync::SemaphorePermit<'_>, HarnessError> {
+        let permit = self
+            .permits
+            .acquire()
+            .await
+            .map_err(|e| HarnessError::Transport(e.to_string()))?;
+        self.pace().await;
+        Ok(permit)
+    }
+
+    /// The underlying client, for credential flows.
+    pub fn http(&self) -> &reqwest::Client {
+        &self.http
+    }
+
     /// The per-request timeout.
     pub fn timeout(&self) -> Duration {
         self.timeout

@@ -12,6 +12,14 @@ pub enum HarnessError {
         /// What is wrong.
         message: String,
     },
+    /// An entry of the target file is unusable.
+    #[error("{at}: {message}")]
+    TargetEntry {
+        /// `file:line:column`.
+        at: String,
+        /// What is wrong and what is expected.
+        message: String,
+    },
     /// A setting (environment variable or target file entry) has an unusable value.
     #[error("{what} must be {expected}")]
     Setting {
@@ -79,6 +87,13 @@ pub enum HarnessError {
     /// generate its inputs).
     #[error("{0}")]
     Stopped(String),
+    /// A fixture entry could not be provisioned or torn down, or the target not reset.
+    #[error(transparent)]
+    Provision(#[from] super::provision_error::ProvisionError),
+    /// A step of a sequence could not be carried out as the spec writes it (a capture found
+    /// nothing in the step's response).
+    #[error("{0}")]
+    Sequence(String),
     /// The embedded mock could not start.
     #[error("the embedded mock could not start: {0}")]
     Mock(String),

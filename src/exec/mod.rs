@@ -1,15 +1,27 @@
 //! Execution: the shared runtime, the HTTP client, targets (embedded mock or live URL),
 //! credential flows, and running a case.
 
+pub mod capture;
+pub mod case_setup;
+pub mod cleanup;
 pub mod client;
+pub mod command;
 pub mod credentials;
 pub mod error;
+pub mod ledger;
 pub mod property;
+pub mod provision;
+pub mod provision_check;
+pub mod provision_error;
+pub mod provision_file;
+pub mod provision_request;
 pub mod request;
+pub mod reset;
 pub mod run;
 pub mod runtime;
 pub mod target;
 pub mod target_file;
+pub mod template;
 
 pub use error::HarnessError;
 pub use run::{Ctx, Exchange, Outcome, PropSettings, Verdict, run_case};

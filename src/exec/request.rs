@@ -43,15 +43,18 @@ const SEGMENT: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
 /// # Errors
 /// [`HarnessError::MissingFixture`] when the target lacks the fixture.
 pub fn call_values(target: &Target, service: &str, call: &Call) -> Result<Values, HarnessError> {
-    let fixture = target
-        .fixtures
-        .get(service)
-        .and_then(|f| f.get(&call.fixture))
-        .and_then(|pool| pool.get(call.pool))
-        .ok_or_else(|| HarnessError::MissingFixture {
-            service: service.to_string(),
-            fixture: call.fixture.clone(),
-        })?;
+    let fixture = match &call.provided {
+        Some(values) => values,
+        None => target
+            .fixtures
+            .get(service)
+            .and_then(|f| f.get(&call.fixture))
+            .and_then(|pool| pool.get(call.pool))
+            .ok_or_else(|| HarnessError::MissingFixture {
+                service: service.to_string(),
+                fixture: call.fixture.clone(),
+            })?,
+    };
     let mut values = fixture.clone();
     let missing = |value: &str| HarnessError::MissingValue {
         service: service.to_string(),

@@ -5,14 +5,16 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
+use super::capture::take;
 use super::client::Client;
 use super::credentials::apply_cred;
 use super::error::HarnessError;
 use super::request::{Prepared, call_values, fill, prepare};
 use super::runtime::runtime;
-use super::target::Target;
+use super::target::{Target, Values};
 use crate::check::{Failure, Observed, Promises};
 use crate::generate::{Call, Case, Expect, Plan};
+use crate::spec::rules::capture_ref;
 use crate::spec::{Operation, Service, SpecSet, code_text};
 
 /// What a run needs.
@@ -250,9 +252,35 @@ pub(crate) fn finish(
     Outcome { verdict, exchanges }
 }
 
+/// A step's call with the values earlier steps captured in place of its `{{name}}` binds.
+fn with_captures(call: &Call, captured: &Values, step: usize) -> Result<Call, HarnessError> {
+    let mut call = call.clone();
+    let refs: Vec<(String, String)> = call
+        .bind
+        .iter()
+        .filter_map(|(to, from)| capture_ref(from).map(|n| (to.clone(), n.to_string())))
+        .collect();
+    for (to, name) in refs {
+        let value = captured.get(&name).ok_or_else(|| {
+            HarnessError::Sequence(format!(
+                "step {step} binds `{to}` to `{{{{{name}}}}}`, which no earlier step captured"
+            ))
+        })?;
+        call.bind.remove(&to);
+        call.values.insert(to, value.clone());
+    }
+    Ok(call)
+}
+
 fn run_sequence(ctx: &Ctx<'_>, base: Option<&str>, steps: &[(Call, Expect)]) -> Outcome {
     let mut exchanges: Vec<Exchange> = Vec::new();
+    let mut captured = Values::new();
     for (i, (call, expect)) in steps.iter().enumerate() {
+        let call = match with_captures(call, &captured, i + 1) {
+            Ok(c) => c,
+            Err(e) => return error(e),
+        };
+        let call = &call;
         // After a refusal the documented success is asserted; after a success, recorded.
         let expect = match (expect, exchanges.last()) {
             (Expect::AfterRefusal, Some(prev)) => match op_and_service(ctx.specs, &prev.op) {
@@ -265,6 +293,23 @@ fn run_sequence(ctx: &Ctx<'_>, base: Option<&str>, steps: &[(Call, Expect)]) -> 
         };
         match runtime().block_on(exchange(ctx, base, call, expect)) {
             Ok((ex, failures)) => {
+                if failures.is_empty() {
+                    for (name, source) in &call.capture {
+                        match take(&ex.response, source) {
+                            Some(v) => {
+                                captured.insert(name.clone(), v);
+                            }
+                            None => {
+                                return error(HarnessError::Sequence(format!(
+                                    "step {} of {}: capture `{name}` ({source}) found no string or number in the response (HTTP {})",
+                                    i + 1,
+                                    steps.len(),
+                                    ex.response.status
+                                )));
+                            }
+                        }
+                    }
+                }
                 exchanges.push(ex);
                 if !failures.is_empty() {
                     return finish(exchanges, failures, Some((i + 1, steps.len())));
@@ -309,4 +354,33 @@ fn check_shape(ctx: &Ctx<'_>, case: &Case, code: &Value) -> Outcome {
         failures.extend(Promises { op, service }.error_fields(&obs, i));
     }
     finish(Vec::new(), failures, None)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn captured_values_replace_their_binds_and_a_missing_one_is_an_error() {
+        let mut call = Call::success("op", "f");
+        call.bind.insert("org_id".into(), "{{created}}".into());
+        call.bind.insert("other".into(), "child_org_id".into());
+        let captured: Values = [("created".to_string(), "o-9".to_string())].into();
+        let c = with_captures(&call, &captured, 2).expect("captured");
+        assert_eq!(c.values.get("org_id").map(String::as_str), Some("o-9"));
+        assert!(
+            !c.bind.contains_key("org_id"),
+            "a capture is not a fixture value"
+        );
+        assert_eq!(
+            c.bind.get("other").map(String::as_str),
+            Some("child_org_id")
+        );
+        let e = with_captures(&call, &Values::new(), 2).expect_err("nothing captured");
+        assert!(
+            e.to_string()
+                .contains("step 2 binds `org_id` to `{{created}}`"),
+            "{e}"
+        );
+    }
 }

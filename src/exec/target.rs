@@ -8,6 +8,9 @@ use std::time::Duration;
 use tokio::sync::OnceCell;
 
 use super::error::HarnessError;
+use super::ledger;
+use super::provision::Provisioning;
+use super::reset::Reset;
 use super::runtime::runtime;
 use super::target_file::TargetFile;
 use crate::mock::auth::Tokens;
@@ -61,6 +64,10 @@ pub struct Target {
     pub destructive: Option<BTreeMap<String, BTreeSet<String>>>,
     /// Pacing.
     pub limits: Limits,
+    /// Fresh fixture entries per case (live targets whose file has `provision:`).
+    pub provisioning: Option<Provisioning>,
+    /// Reset before each consuming case (live targets whose file has `reset:`).
+    pub reset: Option<Reset>,
 }
 
 impl std::fmt::Debug for Target {
@@ -77,6 +84,16 @@ impl std::fmt::Debug for Target {
             .field("credential_roles", &roles)
             .field("destructive", &self.destructive)
             .field("limits", &self.limits)
+            .field(
+                "provisioned",
+                &self.provisioning.as_ref().map(|p| {
+                    p.fixtures
+                        .iter()
+                        .map(|(s, f)| (s, f.keys().collect::<Vec<_>>()))
+                        .collect::<BTreeMap<_, _>>()
+                }),
+            )
+            .field("reset", &self.reset.is_some())
             .finish_non_exhaustive()
     }
 }
@@ -192,6 +209,8 @@ impl Target {
             destructive: None,
             kind: TargetKind::Embedded(EmbeddedHub::new(seed, fault)),
             limits: Limits::default(),
+            provisioning: None,
+            reset: None,
         }
     }
 
@@ -243,6 +262,17 @@ impl Target {
             }
         }
         let defaults = Limits::default();
+        let shown = file.map(|p| p.display().to_string()).unwrap_or_default();
+        let provisioning = (!tf.provision.is_empty()).then(|| {
+            Provisioning::new(
+                shown.clone(),
+                tf.name.clone(),
+                tf.provision,
+                tf.max_failed_teardowns.unwrap_or(3),
+                &ledger::default_dir(),
+            )
+        });
+        let reset = tf.reset.map(|r| Reset::new(r, shown.clone()));
         // Userinfo is registered as a secret and dropped: never printed, never sent.
         let default_base = secrets::strip_userinfo(&if base_url.is_empty() {
             tf.base_url.clone().unwrap_or_default()
@@ -282,10 +312,27 @@ impl Target {
                 },
                 proxy: None,
             },
+            provisioning,
+            reset,
         })
     }
 
+    /// Whether the target file provisions fresh entries of a fixture.
+    pub fn provisions(&self, service: &str, fixture: &str) -> bool {
+        self.provisioning
+            .as_ref()
+            .is_some_and(|p| p.get(service, fixture).is_some())
+    }
+
+    /// Whether cases on this fixture take no entry of a static pool: it is provisioned, or the
+    /// target is reset before each consuming case (then every case reuses the static values).
+    pub fn takes_no_pool_entry(&self, service: &str, fixture: &str) -> bool {
+        self.reset.is_some() || self.provisions(service, fixture)
+    }
+
     /// Why a case using these fixtures must not run destructively here, if so.
+    /// A fixture the harness provisions and the file gives no static values for is its own
+    /// to destroy: it counts as designated.
     pub fn destructive_refusal(&self, service: &str, fixtures: &[&str]) -> Option<String> {
         let allowed = self.destructive.as_ref()?;
         let designated = allowed.get(service);
@@ -293,6 +340,7 @@ impl Target {
             .iter()
             .copied()
             .filter(|f| !designated.is_some_and(|d| d.contains(*f)))
+            .filter(|f| !(self.provisions(service, f) && self.pool_len(service, f) == 0))
             .collect();
         (!missing.is_empty()).then(|| {
             format!(
@@ -305,6 +353,9 @@ impl Target {
 
     /// Why a fixture is not available here, if so.
     pub fn fixture_refusal(&self, service: &str, fixture: &str) -> Option<String> {
+        if self.provisions(service, fixture) {
+            return None;
+        }
         self.fixtures
             .get(service)
             .and_then(|f| f.get(fixture))
@@ -319,6 +370,10 @@ impl Target {
         fixture: &str,
         declared: &[String],
     ) -> Option<String> {
+        // Provisioned entries are checked when they are made (captures complete them).
+        if self.provisions(service, fixture) {
+            return None;
+        }
         let pool = self.fixtures.get(service)?.get(fixture)?;
         pool.iter().enumerate().find_map(|(i, entry)| {
             let missing: Vec<&str> = declared

@@ -7,7 +7,10 @@ use std::path::Path;
 
 use serde::Deserialize;
 
+use serde_saphyr::Spanned;
+
 use super::error::HarnessError;
+use super::provision_file::{Provision, ResetSpec};
 use super::target::Values;
 
 /// A target file (YAML). It names environment variables, never secrets.
@@ -45,6 +48,15 @@ pub struct TargetFile {
     /// Credentials: service → role → value name → environment variable name.
     #[serde(default)]
     pub credentials: BTreeMap<String, BTreeMap<String, Values>>,
+    /// Fresh entries per case: service → fixture → requests or command, and teardown.
+    #[serde(default)]
+    pub provision: BTreeMap<String, BTreeMap<String, Spanned<Provision>>>,
+    /// A request or command that restores a known state before each consuming case.
+    #[serde(default)]
+    pub reset: Option<Spanned<ResetSpec>>,
+    /// Failed teardowns tolerated before provisioning stops (default 3).
+    #[serde(default)]
+    pub max_failed_teardowns: Option<usize>,
 }
 
 /// One value set, or a pool of them.
@@ -58,6 +70,14 @@ pub enum FixtureEntry {
 }
 
 impl FixtureEntry {
+    /// The value names its entries give.
+    pub fn keys(&self) -> Vec<String> {
+        match self {
+            FixtureEntry::One(v) => v.keys().cloned().collect(),
+            FixtureEntry::Pool(p) => p.iter().flat_map(|v| v.keys().cloned()).collect(),
+        }
+    }
+
     /// The entries of the pool (one for a single value set).
     pub fn into_pool(self) -> Vec<Values> {
         match self {
@@ -84,6 +104,9 @@ impl Default for TargetFile {
             fixtures: BTreeMap::new(),
             destructive_fixtures: BTreeMap::new(),
             credentials: BTreeMap::new(),
+            provision: BTreeMap::new(),
+            reset: None,
+            max_failed_teardowns: None,
         }
     }
 }
@@ -99,8 +122,10 @@ impl TargetFile {
             message,
         };
         let text = std::fs::read_to_string(path).map_err(|e| error(e.to_string()))?;
-        serde_saphyr::from_str_with_options(&text, crate::spec::yaml::options())
-            .map_err(|e| error(e.to_string()))
+        let tf: Self = serde_saphyr::from_str_with_options(&text, crate::spec::yaml::options())
+            .map_err(|e| error(e.to_string()))?;
+        super::provision_check::check(&tf, &path.display().to_string())?;
+        Ok(tf)
     }
 }
 

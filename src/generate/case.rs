@@ -81,8 +81,15 @@ pub struct Call {
     pub fixture: String,
     /// Which entry of the fixture's pool (live targets give destructive cases their own).
     pub pool: usize,
-    /// Value renames: `org_id` takes the fixture's `child_org_id`.
+    /// Values provisioned for this case, used instead of the pool's (live targets that
+    /// provision the fixture; set just before the case runs).
+    pub provided: Option<BTreeMap<String, String>>,
+    /// Value renames: `org_id` takes the fixture's `child_org_id` (or, written `{{name}}`, a
+    /// value an earlier step of the sequence captured).
     pub bind: BTreeMap<String, String>,
+    /// Values this step takes from its response for later steps: name → JSON pointer or
+    /// `header:Name`.
+    pub capture: BTreeMap<String, String>,
     /// Values set literally (unknown ids, generated values).
     pub values: BTreeMap<String, String>,
     /// The trigger's input change.
@@ -102,7 +109,9 @@ impl Call {
             op: op.to_string(),
             fixture: fixture.to_string(),
             pool: 0,
+            provided: None,
             bind: BTreeMap::new(),
+            capture: BTreeMap::new(),
             values: BTreeMap::new(),
             input: InputChange::default(),
             body: None,

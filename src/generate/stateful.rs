@@ -15,6 +15,7 @@ pub fn cases(op: &Operation, name_prefix: &str) -> Vec<Case> {
                 .map(|s| {
                     let mut call = Call::success(&s.call, &s.fixture);
                     call.bind = s.bind.clone();
+                    call.capture = s.capture.clone();
                     let expect = match &s.expect {
                         SpecExpect::Word(ExpectWord::Success) => Expect::Success,
                         SpecExpect::Word(ExpectWord::Documented) => Expect::Documented,

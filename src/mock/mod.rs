@@ -2,6 +2,7 @@
 //! vendors' credential flows, with a catalogue of deliberate faults.
 
 pub mod auth;
+pub mod control;
 pub mod dataarts;
 pub mod enos;
 pub mod faults;

@@ -15,6 +15,7 @@ use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 
 use super::auth::Tokens;
+use super::control::{self, Control};
 use super::dataarts::domain::DataArts;
 use super::enos::domain::Enos;
 use super::faults::{Fault, Faults};
@@ -76,6 +77,8 @@ pub struct AppState {
     pub faults: Faults,
     /// Body size limit.
     pub body_limit: usize,
+    /// The control plane (`/__reset`, `/__fixtures`), on for loopback listeners only.
+    pub control: Control,
 }
 
 impl AppState {
@@ -93,6 +96,7 @@ impl AppState {
             seed,
             faults: Faults(config.fault),
             body_limit: config.body_limit,
+            control: Control::default(),
         }
     }
 }
@@ -182,6 +186,9 @@ async fn dispatch(State(st): State<Arc<AppState>>, request: Request) -> Response
     };
     let segs: Vec<&str> = segs.iter().map(String::as_str).collect();
     let st = st.as_ref();
+    if let Some(resp) = control::route(st, &req, &segs) {
+        return resp;
+    }
     match segs.as_slice() {
         ["api", "v2", "tenant", "token"] => oneaccess::http::token(st, &req),
         [
@@ -239,6 +246,7 @@ impl MockServer {
     pub fn serve(config: &MockConfig, listener: TcpListener) -> std::io::Result<Self> {
         let addr = listener.local_addr()?;
         let state = Arc::new(AppState::new(config));
+        state.control.enable(addr.ip().is_loopback());
         let app = router(state.clone(), config.log);
         let (tx, rx) = oneshot::channel::<()>();
         tokio::spawn(super::serve::serve(listener, app, config.limits, rx));

@@ -4,6 +4,7 @@
 pub mod coverage;
 pub mod curl;
 pub mod failure;
+pub mod ignored;
 pub mod junit;
 pub mod markdown;
 pub mod record;

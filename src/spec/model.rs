@@ -500,9 +500,14 @@ pub struct Step {
     pub call: String,
     /// Fixture.
     pub fixture: String,
-    /// Value renames: `org_id: child_org_id` uses the fixture's `child_org_id` as `org_id`.
+    /// Value renames: `org_id: child_org_id` uses the fixture's `child_org_id` as `org_id`;
+    /// `org_id: "{{created}}"` uses a value an earlier step captured.
     #[serde(default)]
     pub bind: BTreeMap<String, String>,
+    /// Values taken from this step's response for later steps: name → JSON pointer into the
+    /// body, or `header:Name`.
+    #[serde(default)]
+    pub capture: BTreeMap<String, String>,
     /// What must come back.
     pub expect: Expect,
 }

@@ -512,6 +512,8 @@ fn check_sequences(op: &Operation, set: &SpecSet, file: &SourceFile, errors: &mu
     };
     let mut names = BTreeSet::new();
     for (i, seq) in op.sequences.iter().enumerate() {
+        // Values captured by the steps so far.
+        let mut captured: BTreeSet<&String> = BTreeSet::new();
         if !names.insert(&seq.name) {
             errors.push(err(
                 file,
@@ -545,7 +547,16 @@ fn check_sequences(op: &Operation, set: &SpecSet, file: &SourceFile, errors: &mu
             }
             let fv = &service.fixtures[&step.fixture].values;
             for (to, from) in &step.bind {
-                if !fv.contains(from) {
+                if let Some(name) = capture_ref(from) {
+                    if !captured.iter().any(|c| c.as_str() == name) {
+                        errors.push(err(
+                            file,
+                            &format!("{base}/bind/{}", escape_token(to)),
+                            "unknown-capture",
+                            format!("no earlier step captures `{name}`"),
+                        ));
+                    }
+                } else if !fv.contains(from) {
                     errors.push(err(
                         file,
                         &format!("{base}/bind/{}", escape_token(to)),
@@ -554,6 +565,7 @@ fn check_sequences(op: &Operation, set: &SpecSet, file: &SourceFile, errors: &mu
                     ));
                 }
             }
+            captured.extend(step.capture.keys());
             if let Expect::Error { error } = &step.expect
                 && !called.errors.iter().any(|e| e.code == *error)
             {
@@ -570,6 +582,15 @@ fn check_sequences(op: &Operation, set: &SpecSet, file: &SourceFile, errors: &mu
             }
         }
     }
+}
+
+/// The capture a `bind` source names (`"{{created}}"` → `created`), if it names one.
+pub fn capture_ref(source: &str) -> Option<&str> {
+    source
+        .trim()
+        .strip_prefix("{{")
+        .and_then(|r| r.strip_suffix("}}"))
+        .map(str::trim)
 }
 
 /// `{{name}}` placeholders in the strings of a JSON value.

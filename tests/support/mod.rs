@@ -2,6 +2,8 @@
 //! HTTP requests written from AUTH.md (independently of the runner's own credential flows).
 #![allow(dead_code)]
 
+pub mod live;
+
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use contract_harness::mock::auth::sha256_hex;
