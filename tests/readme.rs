@@ -103,7 +103,14 @@ fn no_link_or_path_leaves_the_repository() {
             let titles: Vec<String> = text
                 .lines()
                 .filter_map(|l| l.strip_prefix("## ").or_else(|| l.strip_prefix("### ")))
-                .map(|t| t.to_lowercase().replace(' ', "-"))
+                .map(|t| {
+                    // GitHub's anchors: lower case, spaces as `-`, other punctuation dropped.
+                    t.to_lowercase()
+                        .chars()
+                        .filter(|c| c.is_alphanumeric() || matches!(c, ' ' | '-' | '_'))
+                        .map(|c| if c == ' ' { '-' } else { c })
+                        .collect::<String>()
+                })
                 .collect();
             assert!(
                 titles.iter().any(|t| t == anchor),
