@@ -509,6 +509,20 @@ pub fn main_with(
             eprintln!("  {n}: {r}");
         }
     }
+    // A run in which no selected case can run checks nothing: never a pass, CI or not.
+    let selected_count = suite
+        .cases
+        .iter()
+        .filter(|c| selected(&args, &c.name))
+        .count();
+    let forced = args.ignored || args.include_ignored;
+    if !listing && !forced && selected_count > 0 && ignored.len() == selected_count {
+        eprintln!(
+            "error: none of the {selected_count} selected cases can run on target `{}` (reasons above): a run that checks nothing is not a pass",
+            suite.target.name
+        );
+        return ExitCode::from(2);
+    }
     suite.record_ignored(&args);
     let conclusion = libtest_mimic::run(&args, trials);
     let mut teardowns_ok = true;

@@ -16,6 +16,8 @@ use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 
+mod support;
+
 type Log = Arc<Mutex<Vec<(String, String, Vec<u8>)>>>;
 
 fn read_request(stream: &TcpStream) -> Option<(String, String, Vec<u8>)> {
@@ -119,22 +121,7 @@ fn target_file(dir: &Path) -> (std::path::PathBuf, BTreeSet<String>) {
         "concurrency": 4,
         "fixtures": fixtures,
         "destructive_fixtures": destructive,
-        "credentials": {
-            "oneaccess": {
-                "default": {"client_id": "L_ID", "client_secret": "L_SECRET"},
-                "org_only": {"client_id": "L_ID", "client_secret": "L_SECRET"},
-                "account_only": {"client_id": "L_ID", "client_secret": "L_SECRET"},
-                "expired": {"token": "L_EXPIRED"}
-            },
-            "dataarts": {
-                "default": {"user": "L_ID", "password": "L_SECRET", "domain": "L_ID"},
-                "expired": {"token": "L_EXPIRED"}
-            },
-            "enos": {
-                "default": {"app_key": "L_ID", "app_secret": "L_SECRET"},
-                "expired": {"token": "L_EXPIRED", "app_secret": "L_SECRET"}
-            }
-        }
+        "credentials": support::live::credentials()
     });
     let path = dir.join("target.yaml");
     std::fs::write(&path, serde_json::to_string_pretty(&doc).expect("json")).expect("target");
@@ -202,9 +189,7 @@ fn destructive_requests_name_only_designated_or_marked_values() {
         .env("CONTRACT_SNAPSHOTS", "off")
         .env("CONTRACT_PROPTEST_CASES", "8")
         .env("CONTRACT_SHRINK_SECONDS", "1")
-        .env("L_ID", "log-client")
-        .env("L_SECRET", "log-secret-value")
-        .env("L_EXPIRED", "log-expired-token")
+        .envs(support::live::ENV.iter().copied())
         .output()
         .expect("run");
     let stdout = String::from_utf8_lossy(&out.stdout);

@@ -361,3 +361,37 @@ fn lint_takes_one_file_with_its_service() {
         let _ = std::fs::remove_dir_all(d);
     }
 }
+
+#[test]
+fn a_run_in_which_no_case_can_run_is_not_a_pass() {
+    // A team's own service, which the embedded mock does not serve: outside CI too, a run that
+    // checks nothing fails and says why, instead of "135 ignored" under exit 0.
+    let dir = temp("own-service");
+    let svc = dir.join("pets");
+    std::fs::create_dir_all(&svc).expect("dir");
+    for entry in std::fs::read_dir("specs/oneaccess")
+        .expect("specs")
+        .flatten()
+    {
+        let text = std::fs::read_to_string(entry.path()).expect("spec");
+        let text = text.replace("service: oneaccess", "service: pets");
+        std::fs::write(svc.join(entry.file_name()), text).expect("copy");
+    }
+    let out = bin()
+        .args(["run", "--specs"])
+        .arg(&dir)
+        .output()
+        .expect("run");
+    let (stdout, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(2), "{stdout}{stderr}");
+    assert!(
+        stderr.contains("the embedded mock serves only dataarts, enos, oneaccess; run `pets` against a server of it"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("cases can run on target `mock` (reasons above): a run that checks nothing is not a pass"),
+        "{stderr}"
+    );
+    assert!(!stdout.contains("test result: ok"), "{stdout}");
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -9,34 +9,20 @@ use std::sync::Arc;
 use contract_harness::mock::{Fault, MockConfig, MockServer, Seed};
 use serde_json::json;
 
-/// Credential environment variables and their values (the mock's own credentials).
-const ENV: &[(&str, &str)] = &[
-    ("T_OA_ID", "ch-all"),
-    ("T_OA_SECRET", "mock-secret-all-7f3a9c"),
-    ("T_OA_ORG_ID", "ch-org"),
-    ("T_OA_ORG_SECRET", "mock-secret-org-51be02"),
-    ("T_OA_ACC_ID", "ch-account"),
-    ("T_OA_ACC_SECRET", "mock-secret-account-c04d6e"),
-    ("T_OA_EXPIRED", "oa-expired-3f5d2c1b9a7e"),
-    ("T_IAM_USER", "ch-iam-user"),
-    ("T_IAM_PASSWORD", "mock-iam-password-88d1"),
-    ("T_IAM_DOMAIN", "ch-domain"),
-    ("T_IAM_EXPIRED", "iam-expired-9c2e44d1"),
-    ("T_ENOS_KEY", "ch-enos-app"),
-    ("T_ENOS_SECRET", "mock-enos-secret-2b71f0"),
-    ("T_ENOS_EXPIRED", "apim-expired-71aa0c3e"),
-];
+mod support;
 
-const SECRETS: &[&str] = &[
-    "mock-secret-all-7f3a9c",
-    "mock-secret-org-51be02",
-    "mock-secret-account-c04d6e",
-    "oa-expired-3f5d2c1b9a7e",
-    "mock-iam-password-88d1",
-    "iam-expired-9c2e44d1",
-    "mock-enos-secret-2b71f0",
-    "apim-expired-71aa0c3e",
-];
+use support::live::ENV;
+
+/// The secret values among [`ENV`] (client ids and user names are not secrets).
+fn secrets() -> impl Iterator<Item = &'static str> {
+    ENV.iter()
+        .filter(|(k, _)| {
+            ["SECRET", "PASSWORD", "EXPIRED"]
+                .iter()
+                .any(|s| k.contains(s))
+        })
+        .map(|(_, v)| *v)
+}
 
 /// Leaf organizations in the `org_leaf` pool: every case that may consume one (successes,
 /// sequences, follow-ups after refusals, inputs a correct server may carry out) gets its own.
@@ -89,22 +75,7 @@ fn target_file(dir: &Path, designate: bool) -> PathBuf {
         "concurrency": 4,
         "fixtures": fixtures,
         "destructive_fixtures": destructive,
-        "credentials": {
-            "oneaccess": {
-                "default": {"client_id": "T_OA_ID", "client_secret": "T_OA_SECRET"},
-                "org_only": {"client_id": "T_OA_ORG_ID", "client_secret": "T_OA_ORG_SECRET"},
-                "account_only": {"client_id": "T_OA_ACC_ID", "client_secret": "T_OA_ACC_SECRET"},
-                "expired": {"token": "T_OA_EXPIRED"}
-            },
-            "dataarts": {
-                "default": {"user": "T_IAM_USER", "password": "T_IAM_PASSWORD", "domain": "T_IAM_DOMAIN"},
-                "expired": {"token": "T_IAM_EXPIRED"}
-            },
-            "enos": {
-                "default": {"app_key": "T_ENOS_KEY", "app_secret": "T_ENOS_SECRET"},
-                "expired": {"token": "T_ENOS_EXPIRED", "app_secret": "T_ENOS_SECRET"}
-            }
-        }
+        "credentials": support::live::credentials()
     });
     // JSON is YAML: the target file reader takes it as it is.
     let path = dir.join("target.yaml");
@@ -170,7 +141,7 @@ fn everything_written(run: &Run) -> String {
 }
 
 fn assert_no_secret(all: &str) {
-    for s in SECRETS {
+    for s in secrets() {
         assert!(!all.contains(s), "secret {s:?} leaked");
     }
     // Tokens obtained at run time are 64 hex digits; none may appear anywhere.

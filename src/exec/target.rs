@@ -356,6 +356,13 @@ impl Target {
         if self.provisions(service, fixture) {
             return None;
         }
+        if self.is_embedded() && !self.fixtures.contains_key(service) {
+            let known: Vec<&str> = self.fixtures.keys().map(String::as_str).collect();
+            return Some(format!(
+                "the embedded mock serves only {}; run `{service}` against a server of it (CONTRACT_BASE_URL and a target file, CONTRACT_TARGET)",
+                known.join(", ")
+            ));
+        }
         self.fixtures
             .get(service)
             .and_then(|f| f.get(fixture))
