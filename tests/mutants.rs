@@ -15,7 +15,9 @@ fn every_fault_is_caught_and_the_correct_mock_passes() {
     let loaded = spec::load(Path::new("specs")).expect("specs");
     let seed = Arc::new(Seed::builtin());
     let settings = PropSettings {
-        cases: 32,
+        // 8 inputs per property (the run's default is 32) catch every fault of the catalogue
+        // from this seed, at a quarter of the time: this test is most of `cargo test`.
+        cases: 8,
         seed: 0x00C0_FFEE,
         ..PropSettings::default()
     };
@@ -61,7 +63,9 @@ fn the_lenient_variant_passes_every_case() {
     let loaded = spec::load(Path::new("specs")).expect("specs");
     let seed = Arc::new(Seed::builtin());
     let settings = PropSettings {
-        cases: 32,
+        // 8 inputs per property (the run's default is 32) catch every fault of the catalogue
+        // from this seed, at a quarter of the time: this test is most of `cargo test`.
+        cases: 8,
         seed: 0x00C0_FFEE,
         ..PropSettings::default()
     };

@@ -41,7 +41,9 @@ fn target(dir: &Path, name: &str, base: &str) -> Target {
 fn every_fault_is_caught_over_a_live_target_with_provisioning() {
     let specs = spec::load(Path::new("specs")).expect("specs").specs;
     let settings = PropSettings {
-        cases: 32,
+        // 8 inputs per property (the run's default is 32) catch every fault of the catalogue
+        // from this seed, at a quarter of the time: this test is most of `cargo test`.
+        cases: 8,
         seed: 0x00C0_FFEE,
         ..PropSettings::default()
     };
