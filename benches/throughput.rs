@@ -17,7 +17,7 @@ use contract_harness::exec::{PropSettings, Target, client};
 use contract_harness::generate::{Call, Expect};
 use contract_harness::mock::auth::{enos_params_data, sha256_hex};
 use contract_harness::mock::{MockConfig, MockServer, Seed};
-use contract_harness::{mutants, spec};
+use contract_harness::{contract, mutants};
 use serde_json::json;
 
 fn rss_kib() -> u64 {
@@ -67,7 +67,7 @@ struct Tokens {
 
 /// Tokens through the runner's own credential flows (shared by every instance of the hub).
 fn tokens(target: &Target) -> Tokens {
-    let loaded = spec::load(Path::new("specs")).expect("specs");
+    let loaded = contract::load(Path::new("specs")).expect("specs");
     let client = client::shared(&target.limits).expect("client");
     let get = |service: &str| {
         let svc = &loaded.specs.services[service];
@@ -176,7 +176,7 @@ fn load(f: &mut Figures, dir: &Path) {
 }
 
 fn suite(f: &mut Figures) {
-    let loaded = spec::load(Path::new("specs")).expect("specs");
+    let loaded = contract::load(Path::new("specs")).expect("specs");
     let seed = Arc::new(Seed::builtin());
     let settings = PropSettings::from_env().expect("CONTRACT_SHRINK_SECONDS");
     let cases: Vec<_> = contract_harness::generate::cases(&loaded.specs);
@@ -198,7 +198,7 @@ fn suite(f: &mut Figures) {
 }
 
 fn runner_rate(f: &mut Figures, dir: &Path) {
-    let loaded = spec::load(Path::new("specs")).expect("specs");
+    let loaded = contract::load(Path::new("specs")).expect("specs");
     let target = Target::embedded(Arc::new(Seed::builtin()), None);
     let server = instance(&target);
     let base = server.base_url();
@@ -419,7 +419,7 @@ fn live_credentials() -> serde_json::Value {
 /// loopback): once with static pools made beforehand through the control plane (untimed),
 /// once with every fixture provisioned per case through the control plane and torn down.
 fn live_paths(f: &mut Figures, dir: &Path) {
-    let loaded = spec::load(Path::new("specs")).expect("specs");
+    let loaded = contract::load(Path::new("specs")).expect("specs");
     let settings = PropSettings::from_env().expect("CONTRACT_SHRINK_SECONDS");
     let seed = Arc::new(Seed::builtin());
     let env = |name: &str| {

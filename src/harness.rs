@@ -9,6 +9,7 @@ use std::time::Instant;
 
 use libtest_mimic::{Arguments, Trial};
 
+use crate::contract::{self, AuthScheme, SpecSet};
 use crate::exec::case_setup;
 use crate::exec::provision_request::Env;
 use crate::exec::target::Values;
@@ -19,7 +20,6 @@ use crate::report::snapshot::{snapshot_name, snapshot_value};
 use crate::report::snapshot_file::{self, SnapshotMode, SnapshotOutcome};
 use crate::report::{Record, Status, coverage, failure, ignored, junit, markdown};
 use crate::secrets::redact;
-use crate::spec::{self, AuthScheme, SpecSet};
 
 /// Everything the trials share.
 pub struct Suite {
@@ -469,7 +469,7 @@ pub fn main_with(
             return ExitCode::from(2);
         }
     };
-    let loaded = match spec::load(specs_dir) {
+    let loaded = match contract::load(specs_dir) {
         Ok(l) => l,
         Err(e) => {
             eprintln!(

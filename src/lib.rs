@@ -1,10 +1,11 @@
 //! contract-harness: checks that an HTTP API still keeps the promises its reference pages make.
 //!
-//! The pipeline runs one way: [`spec`] (YAML contracts) → generated cases → execution →
+//! The pipeline runs one way: [`contract`] (YAML contracts) → generated cases → execution →
 //! checks → reporting. The [`mock`] server stands beside it: a stateful implementation of the
 //! documented behaviour, used as the default target and as a standalone mock.
 
 pub mod check;
+pub mod contract;
 pub mod exec;
 pub mod generate;
 pub mod harness;
@@ -13,4 +14,3 @@ pub mod mutants;
 pub mod report;
 pub mod secret_forms;
 pub mod secrets;
-pub mod spec;

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use contract_harness::spec;
+use contract_harness::contract;
 
 mod review;
 
@@ -166,11 +166,11 @@ fn lint(path: &std::path::Path) -> ExitCode {
     } else {
         (path.to_path_buf(), None)
     };
-    let keep = |d: &spec::Diagnostic| {
+    let keep = |d: &contract::Diagnostic| {
         only.as_ref()
             .is_none_or(|f| f(&d.file) || d.file.ends_with("service.yaml"))
     };
-    match spec::load(&root) {
+    match contract::load(&root) {
         Ok(loaded) => {
             let warnings: Vec<_> = loaded.warnings.iter().filter(|d| keep(d)).collect();
             for w in &warnings {
@@ -187,9 +187,9 @@ fn lint(path: &std::path::Path) -> ExitCode {
             );
             ExitCode::SUCCESS
         }
-        Err(spec::SpecError::Invalid { errors, warnings }) if only.is_some() => {
+        Err(contract::SpecError::Invalid { errors, warnings }) if only.is_some() => {
             let others = errors.iter().filter(|d| !keep(d)).count();
-            let mine: Vec<&spec::Diagnostic> = errors
+            let mine: Vec<&contract::Diagnostic> = errors
                 .iter()
                 .chain(warnings.iter())
                 .filter(|d| keep(d))
@@ -199,7 +199,7 @@ fn lint(path: &std::path::Path) -> ExitCode {
             }
             let own_errors = mine
                 .iter()
-                .filter(|d| d.severity == spec::Severity::Error)
+                .filter(|d| d.severity == contract::Severity::Error)
                 .count();
             let note = if others > 0 {
                 format!(
@@ -234,14 +234,14 @@ fn same_file_as(path: &std::path::Path) -> impl Fn(&std::path::Path) -> bool + u
 }
 
 fn openapi(path: &std::path::Path, output: Option<&std::path::Path>) -> ExitCode {
-    let loaded = match spec::load(path) {
+    let loaded = match contract::load(path) {
         Ok(l) => l,
         Err(e) => {
             eprintln!("{e}");
             return ExitCode::FAILURE;
         }
     };
-    let doc = spec::openapi::export(&loaded.specs);
+    let doc = contract::openapi::export(&loaded.specs);
     let text = match serde_json::to_string_pretty(&doc) {
         Ok(t) => t + "\n",
         Err(e) => {
@@ -330,7 +330,7 @@ fn mock(
 
 fn mutants(specs: &std::path::Path, names: &[String], threads: usize) -> ExitCode {
     use contract_harness::mock::{Fault, Seed};
-    let loaded = match spec::load(specs) {
+    let loaded = match contract::load(specs) {
         Ok(l) => l,
         Err(e) => {
             eprintln!("{e}");
@@ -381,7 +381,7 @@ fn mutants(specs: &std::path::Path, names: &[String], threads: usize) -> ExitCod
 
 fn cleanup(file: &std::path::Path, specs: &std::path::Path) -> ExitCode {
     use contract_harness::exec::{Target, client};
-    let loaded = match spec::load(specs) {
+    let loaded = match contract::load(specs) {
         Ok(l) => l,
         Err(e) => {
             eprintln!("{e}");

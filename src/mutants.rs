@@ -13,9 +13,9 @@ use crate::exec::{Ctx, PropSettings, Target, Verdict, case_setup, client, run_ca
 use crate::report::snapshot::snapshot_value;
 use serde_json::Value;
 
+use crate::contract::SpecSet;
 use crate::generate::{self, Case, Plan};
 use crate::mock::{Fault, Seed};
-use crate::spec::SpecSet;
 
 /// One run of the suite against one mock.
 #[derive(Debug, Clone)]

@@ -196,7 +196,7 @@ fn destructive_requests_name_only_designated_or_marked_values() {
     assert!(!stdout.contains("panicked"), "{stdout}");
     assert!(start.elapsed() < Duration::from_secs(300), "bounded");
 
-    let specs = contract_harness::spec::load(Path::new("specs")).expect("specs");
+    let specs = contract_harness::contract::load(Path::new("specs")).expect("specs");
     let destructive: Vec<(String, String)> = specs
         .specs
         .operations

@@ -4,10 +4,10 @@
 use std::path::Path;
 use std::sync::Arc;
 
+use contract_harness::contract;
 use contract_harness::exec::{PropSettings, Target};
 use contract_harness::harness::Suite;
 use contract_harness::mock::{Fault, Seed};
-use contract_harness::spec;
 
 /// Replaces what changes from run to run: the loopback port and the EnOS timestamp.
 fn normalize(text: &str) -> String {
@@ -34,7 +34,7 @@ fn normalize(text: &str) -> String {
 }
 
 fn failure_text(fault: Fault, case: &str) -> String {
-    let loaded = spec::load(Path::new("specs")).expect("specs load");
+    let loaded = contract::load(Path::new("specs")).expect("specs load");
     let target = Target::embedded(Arc::new(Seed::builtin()), Some(fault));
     let suite = Suite::new(
         loaded.specs,

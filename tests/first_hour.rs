@@ -300,7 +300,7 @@ fn the_reproduce_line_under_cargo_test_names_the_target_without_userinfo() {
         _ => None,
     };
     let target = Target::live(Some(&file), &url, &env).expect("target");
-    let loaded = contract_harness::spec::load(Path::new("specs")).expect("specs");
+    let loaded = contract_harness::contract::load(Path::new("specs")).expect("specs");
     let mut suite = Suite::new(
         loaded.specs,
         target,

@@ -8,11 +8,11 @@ use std::sync::Arc;
 
 use contract_harness::exec::PropSettings;
 use contract_harness::mock::{Fault, Seed};
-use contract_harness::{mutants, spec};
+use contract_harness::{contract, mutants};
 
 #[test]
 fn every_fault_is_caught_and_the_correct_mock_passes() {
-    let loaded = spec::load(Path::new("specs")).expect("specs");
+    let loaded = contract::load(Path::new("specs")).expect("specs");
     let seed = Arc::new(Seed::builtin());
     let settings = PropSettings {
         // 8 inputs per property (the run's default is 32) catch every fault of the catalogue
@@ -60,7 +60,7 @@ fn every_fault_is_caught_and_the_correct_mock_passes() {
 /// passes (no invented promise), and what it does differently shows up only in the records.
 #[test]
 fn the_lenient_variant_passes_every_case() {
-    let loaded = spec::load(Path::new("specs")).expect("specs");
+    let loaded = contract::load(Path::new("specs")).expect("specs");
     let seed = Arc::new(Seed::builtin());
     let settings = PropSettings {
         // 8 inputs per property (the run's default is 32) catch every fault of the catalogue

@@ -8,11 +8,11 @@ mod support;
 use std::path::Path;
 use std::sync::Arc;
 
+use contract_harness::contract;
 use contract_harness::exec::{PropSettings, Target};
 use contract_harness::harness::Suite;
 use contract_harness::mock::{Fault, MockConfig, MockServer, Seed};
 use contract_harness::mutants::{self, SuiteRun};
-use contract_harness::spec;
 use serde_json::json;
 use support::live;
 
@@ -39,7 +39,7 @@ fn target(dir: &Path, name: &str, base: &str) -> Target {
 
 #[test]
 fn every_fault_is_caught_over_a_live_target_with_provisioning() {
-    let specs = spec::load(Path::new("specs")).expect("specs").specs;
+    let specs = contract::load(Path::new("specs")).expect("specs").specs;
     let settings = PropSettings {
         // 8 inputs per property (the run's default is 32) catch every fault of the catalogue
         // from this seed, at a quarter of the time: this test is most of `cargo test`.

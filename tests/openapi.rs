@@ -4,11 +4,11 @@
 use std::path::Path;
 use std::process::Command;
 
-use contract_harness::spec;
+use contract_harness::contract;
 
 fn export() -> serde_json::Value {
-    let loaded = spec::load(Path::new("specs")).expect("specs");
-    spec::openapi::export(&loaded.specs)
+    let loaded = contract::load(Path::new("specs")).expect("specs");
+    contract::openapi::export(&loaded.specs)
 }
 
 #[test]
@@ -48,7 +48,7 @@ fn the_export_validates_with_openapi_spec_validator() {
 
 #[test]
 fn every_documented_error_code_is_in_the_export() {
-    let loaded = spec::load(Path::new("specs")).expect("specs");
+    let loaded = contract::load(Path::new("specs")).expect("specs");
     let doc = export();
     for op in &loaded.specs.operations {
         let exported = doc["paths"]

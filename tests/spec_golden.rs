@@ -4,11 +4,11 @@
 
 use std::path::Path;
 
-use contract_harness::spec;
+use contract_harness::contract;
 
 fn golden(name: &str) {
     let dir = Path::new("tests/golden/specs").join(name);
-    let actual = match spec::load(&dir) {
+    let actual = match contract::load(&dir) {
         Ok(loaded) => {
             let mut s = String::new();
             for w in &loaded.warnings {
@@ -102,7 +102,7 @@ fn the_valid_base_spec_loads() {
 
 #[test]
 fn shipped_specs_load_with_the_documented_warning() {
-    let loaded = spec::load(Path::new("specs")).expect("shipped specs are valid");
+    let loaded = contract::load(Path::new("specs")).expect("shipped specs are valid");
     assert_eq!(loaded.specs.operations.len(), 5);
     let pairs: usize = loaded.specs.operations.iter().map(|o| o.errors.len()).sum();
     assert_eq!(

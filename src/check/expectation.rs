@@ -11,8 +11,8 @@ use super::response_schema::{no_body, response_schema};
 use super::server_error::not_a_server_error;
 use super::status_code::{client_error, status_code};
 use super::{At, Failure, Observed};
+use crate::contract::{Body, Carrier, Operation, Service, code_text};
 use crate::generate::Expect;
-use crate::spec::{Body, Carrier, Operation, Service, code_text};
 
 /// The promises of one operation.
 #[derive(Clone, Copy)]
@@ -313,10 +313,10 @@ mod tests {
     use serde_json::json;
 
     /// The shipped specs, loaded once for all inputs.
-    fn specs() -> &'static crate::spec::SpecSet {
-        static SPECS: std::sync::OnceLock<crate::spec::SpecSet> = std::sync::OnceLock::new();
+    fn specs() -> &'static crate::contract::SpecSet {
+        static SPECS: std::sync::OnceLock<crate::contract::SpecSet> = std::sync::OnceLock::new();
         SPECS.get_or_init(|| {
-            crate::spec::load(std::path::Path::new("specs"))
+            crate::contract::load(std::path::Path::new("specs"))
                 .expect("specs")
                 .specs
         })

@@ -3,7 +3,7 @@
 use std::borrow::Cow;
 use std::fmt;
 
-use crate::spec::{Operation, Service};
+use crate::contract::{Operation, Service};
 
 /// Where a promise is made, rendered as `file:line:column` only when a check fails (the
 /// lookup costs more than the check on a passing response).

@@ -5,7 +5,7 @@ use super::ledger::{self, Ledger};
 use super::provision_request::Env;
 use super::runtime::runtime;
 use super::target::Target;
-use crate::spec::SpecSet;
+use crate::contract::SpecSet;
 
 /// What a cleanup did.
 #[derive(Debug, Default)]

@@ -14,10 +14,10 @@ use super::client::Client;
 use super::error::HarnessError;
 use super::request::Prepared;
 use super::target::{Target, Values};
+use crate::contract::{AuthScheme, Service};
 use crate::generate::Cred;
 use crate::mock::auth::{enos_params_data, sha256_hex};
 use crate::secrets;
-use crate::spec::{AuthScheme, Service};
 
 /// A credential ready to put on requests. Its `Debug` shows the kind only.
 #[derive(Clone)]

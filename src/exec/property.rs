@@ -12,13 +12,13 @@ use super::error::HarnessError;
 use super::run::{Ctx, Outcome, PropertyFailure, Verdict, error, exchange, finish, op_and_service};
 use super::runtime::runtime;
 use crate::check::Failure;
+use crate::contract::Operation;
 use crate::generate::live_ids;
 use crate::generate::strategy::{
     Input, invalid_field_body, malformed_body, non_object_body, parses_valid, path_value,
     unknown_value, valid_value,
 };
 use crate::generate::{BodyOverride, Call, Case, Expect, Property};
-use crate::spec::Operation;
 
 /// A seed per case, from the run's seed and the case name: properties are independent and
 /// each reproducible on its own.

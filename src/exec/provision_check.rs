@@ -9,7 +9,7 @@ use serde_saphyr::Spanned;
 use super::error::HarnessError;
 use super::provision_file::{ProvisionRequest, at};
 use super::target_file::TargetFile;
-use crate::spec::rules::placeholders;
+use crate::contract::rules::placeholders;
 
 fn mistake<T>(file: &str, s: &Spanned<T>, message: impl Into<String>) -> HarnessError {
     HarnessError::TargetEntry {

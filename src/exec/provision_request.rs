@@ -14,10 +14,10 @@ use super::request::Prepared;
 use super::target::{Target, Values};
 use super::template::Scope;
 use crate::check::Observed;
+use crate::contract::SpecSet;
 use crate::generate::Cred;
 use crate::report::curl::curl;
 use crate::secrets::redact;
-use crate::spec::SpecSet;
 
 /// What provisioning needs from the run.
 #[derive(Clone, Copy)]

@@ -7,8 +7,8 @@ use serde_json::Value;
 
 use super::error::HarnessError;
 use super::target::{Target, Values};
+use crate::contract::{Operation, Service};
 use crate::generate::{BodyOverride, Call};
-use crate::spec::{Operation, Service};
 
 /// A request ready to send (credentials are added by [`super::credentials`]).
 #[derive(Debug, Clone, PartialEq)]
@@ -165,7 +165,10 @@ pub fn prepare(
         None => match (&op.success.case.body, op.request.body.json()) {
             (Some(template), Some(_)) => {
                 let mut body = fill(template, &values);
-                if let Some(p) = crate::spec::rules::placeholders(&body).into_iter().next() {
+                if let Some(p) = crate::contract::rules::placeholders(&body)
+                    .into_iter()
+                    .next()
+                {
                     return Err(HarnessError::MissingValue {
                         service: op.service.clone(),
                         fixture: call.fixture.clone(),

@@ -157,7 +157,7 @@ mod tests {
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).expect("dir");
         let (target, count) = target(&dir);
-        let specs = crate::spec::SpecSet::default();
+        let specs = crate::contract::SpecSet::default();
         let client = Client::new(&Limits::default()).expect("client");
         let env = Env {
             specs: &specs,

@@ -13,9 +13,9 @@ use super::request::{Prepared, call_values, fill, prepare};
 use super::runtime::runtime;
 use super::target::{Target, Values};
 use crate::check::{Failure, Observed, Promises};
+use crate::contract::rules::capture_ref;
+use crate::contract::{Operation, Service, SpecSet, code_text};
 use crate::generate::{Call, Case, Expect, Plan};
-use crate::spec::rules::capture_ref;
-use crate::spec::{Operation, Service, SpecSet, code_text};
 
 /// What a run needs.
 pub struct Ctx<'a> {
@@ -334,7 +334,7 @@ fn check_shape(ctx: &Ctx<'_>, case: &Case, code: &Value) -> Outcome {
             code_text(code)
         )));
     };
-    let examples: Vec<&crate::spec::ErrorExample> = op
+    let examples: Vec<&crate::contract::ErrorExample> = op
         .error_examples
         .iter()
         .filter(|e| e.body.get(&service.errors.code_field) == Some(code))

@@ -122,7 +122,7 @@ impl TargetFile {
             message,
         };
         let text = std::fs::read_to_string(path).map_err(|e| error(e.to_string()))?;
-        let tf: Self = serde_saphyr::from_str_with_options(&text, crate::spec::yaml::options())
+        let tf: Self = serde_saphyr::from_str_with_options(&text, crate::contract::yaml::options())
             .map_err(|e| error(e.to_string()))?;
         super::provision_check::check(&tf, &path.display().to_string())?;
         Ok(tf)

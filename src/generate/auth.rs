@@ -1,7 +1,7 @@
 //! Credential cases: none, malformed, wrong, expired, and lacking the documented permission.
 
 use super::case::{Call, Case, Cred, Expect, Kind, Plan};
-use crate::spec::{Operation, Service};
+use crate::contract::{Operation, Service};
 
 /// The credential cases of an operation.
 pub fn cases(op: &Operation, service: &Service, name_prefix: &str) -> Vec<Case> {

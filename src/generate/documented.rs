@@ -1,7 +1,7 @@
 //! Cases for what the page documents directly: the success and each error code.
 
 use super::case::{Call, Case, Cred, Expect, Kind, Plan};
-use crate::spec::{DocError, Operation, Service, Trigger};
+use crate::contract::{DocError, Operation, Service, Trigger};
 
 /// The documented success of an operation.
 pub fn success(op: &Operation, name_prefix: &str) -> Case {

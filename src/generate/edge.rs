@@ -7,7 +7,7 @@
 use serde_json::{Value, json};
 
 use super::case::{Call, Case, Expect, Kind, Plan};
-use crate::spec::{Operation, Trigger};
+use crate::contract::{Operation, Trigger};
 
 /// One edge value.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -233,7 +233,7 @@ mod tests {
 
     #[test]
     fn success_is_forbidden_only_where_a_page_documents_an_error() {
-        let loaded = crate::spec::load(std::path::Path::new("specs")).expect("specs");
+        let loaded = crate::contract::load(std::path::Path::new("specs")).expect("specs");
         let op = |id: &str| loaded.specs.operation(id).expect("op").clone();
         let delete = op("delete_organization");
         assert!(documented_error(&delete, "org_id", Edge::Whitespace));

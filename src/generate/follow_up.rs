@@ -17,7 +17,7 @@ use serde_json::{Value, json};
 
 use super::case::{BodyOverride, Call, Case, Cred, Expect, Kind, Plan};
 use super::documented::{error_detail, trigger_call, trigger_pointer, unknown_id};
-use crate::spec::{Operation, Service, Trigger};
+use crate::contract::{Operation, Service, Trigger};
 
 fn case(
     op: &Operation,

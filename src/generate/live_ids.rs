@@ -9,7 +9,7 @@ use serde_json::Value;
 
 use super::case::BodyOverride;
 use super::strategy::Input;
-use crate::spec::Operation;
+use crate::contract::Operation;
 
 /// The prefix of every generated id on a live target.
 pub const MARK: &str = "contract-harness-";

@@ -13,7 +13,7 @@ pub mod strategy;
 
 pub use case::{BodyOverride, Call, Case, Cred, Expect, Kind, Plan, Property};
 
-use crate::spec::SpecSet;
+use crate::contract::SpecSet;
 
 /// Every case of a spec set, in a stable order.
 pub fn cases(specs: &SpecSet) -> Vec<Case> {
@@ -41,7 +41,7 @@ mod tests {
 
     #[test]
     fn names_are_unique_and_every_kind_is_present_for_every_operation() {
-        let loaded = crate::spec::load(std::path::Path::new("specs")).expect("specs");
+        let loaded = crate::contract::load(std::path::Path::new("specs")).expect("specs");
         let all = cases(&loaded.specs);
         let names: BTreeSet<&str> = all.iter().map(|c| c.name.as_str()).collect();
         assert_eq!(names.len(), all.len(), "duplicate case names");

@@ -2,7 +2,7 @@
 
 use super::case::{Call, Case, Kind, Plan, Property};
 use super::strategy::field_names;
-use crate::spec::{Operation, Trigger};
+use crate::contract::{Operation, Trigger};
 
 /// The property cases of an operation.
 pub fn cases(op: &Operation, name_prefix: &str) -> Vec<Case> {

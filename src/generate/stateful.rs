@@ -1,7 +1,7 @@
 //! Multi-step cases from the specs' `sequences`.
 
 use super::case::{Call, Case, Expect, Kind, Plan};
-use crate::spec::{Expect as SpecExpect, ExpectWord, Operation};
+use crate::contract::{Expect as SpecExpect, ExpectWord, Operation};
 
 /// One case per sequence of an operation.
 pub fn cases(op: &Operation, name_prefix: &str) -> Vec<Case> {

@@ -65,7 +65,7 @@ impl Seed {
     /// # Errors
     /// [`SeedError::Invalid`] with the parser's position.
     pub fn parse(text: &str, name: &str) -> Result<Self, SeedError> {
-        serde_saphyr::from_str_with_options(text, crate::spec::yaml::options()).map_err(|e| {
+        serde_saphyr::from_str_with_options(text, crate::contract::yaml::options()).map_err(|e| {
             SeedError::Invalid {
                 path: name.to_string(),
                 message: e.to_string(),
@@ -289,7 +289,7 @@ mod tests {
     #[test]
     fn builtin_seed_parses_and_names_every_fixture_the_specs_declare() {
         let seed = Seed::builtin();
-        let specs = crate::spec::load(Path::new("specs")).expect("specs");
+        let specs = crate::contract::load(Path::new("specs")).expect("specs");
         for (name, service) in &specs.specs.services {
             for (fixture, decl) in &service.fixtures {
                 let values = seed

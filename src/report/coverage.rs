@@ -5,8 +5,8 @@ use std::collections::BTreeMap;
 use std::fmt::Write;
 
 use super::record::{Record, Status};
+use crate::contract::SpecSet;
 use crate::generate::Kind;
-use crate::spec::SpecSet;
 
 fn mark(status: Option<Status>) -> &'static str {
     match status {

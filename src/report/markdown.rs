@@ -4,7 +4,7 @@ use std::fmt::Write;
 
 use super::coverage::{kinds_line, table};
 use super::record::{Record, Status};
-use crate::spec::SpecSet;
+use crate::contract::SpecSet;
 
 /// The summary: totals, kinds, and each failure in a collapsible block.
 pub fn markdown(target: &str, records: &[Record], specs: &SpecSet) -> String {

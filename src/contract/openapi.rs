@@ -307,7 +307,7 @@ mod tests {
 
     #[test]
     fn every_documented_code_is_exported() {
-        let loaded = crate::spec::load(std::path::Path::new("specs")).expect("specs load");
+        let loaded = crate::contract::load(std::path::Path::new("specs")).expect("specs load");
         let doc = export(&loaded.specs);
         let text = doc.to_string();
         for op in &loaded.specs.operations {
