@@ -15,6 +15,7 @@ use crate::exec::provision_request::Env;
 use crate::exec::target::Values;
 use crate::exec::{Ctx, Outcome, PropSettings, Target, Verdict, client, run_case};
 use crate::generate::{self, Case, Cred, Kind, Plan};
+use crate::report::record::RunError;
 use crate::report::reproduce::{Invocation, Reproduce};
 use crate::report::snapshot::{snapshot_name, snapshot_value};
 use crate::report::snapshot_file::{self, SnapshotMode, SnapshotOutcome};
@@ -527,7 +528,9 @@ pub fn main_with(
     let conclusion = libtest_mimic::run(&args, trials);
     let mut teardowns_ok = true;
     if !listing {
-        // Shared provisioned entries go now; failed teardowns are listed with their curl.
+        // Shared provisioned entries go now; failed teardowns are listed with their curl, on
+        // stderr and in the reports.
+        let mut run_errors = Vec::new();
         if let Ok(client) = client::shared(&suite.target.limits) {
             let env = Env {
                 specs: &suite.specs,
@@ -535,11 +538,19 @@ pub fn main_with(
                 client,
             };
             if let Some(failed) = case_setup::finish(env) {
-                eprint!("{failed}");
+                eprint!("{}", failed.text);
                 teardowns_ok = false;
+                run_errors = failed
+                    .failures
+                    .into_iter()
+                    .map(|f| RunError {
+                        name: format!("teardown of {}/{} ({})", f.service, f.fixture, f.entry),
+                        message: f.message,
+                    })
+                    .collect();
             }
         }
-        summarize(&suite);
+        summarize(&suite, &run_errors);
     }
     let ignored_fail = !listing
         && !args.ignored
@@ -570,7 +581,7 @@ fn snapshot_dir(target: &Target) -> Option<PathBuf> {
     }
 }
 
-fn summarize(suite: &Suite) {
+fn summarize(suite: &Suite, run_errors: &[RunError]) {
     let records = suite
         .records
         .lock()
@@ -591,11 +602,16 @@ fn summarize(suite: &Suite) {
     if let Some(dir) = std::env::var_os("CONTRACT_REPORT_DIR") {
         let dir = PathBuf::from(dir);
         let written = std::fs::create_dir_all(&dir)
-            .and_then(|()| std::fs::write(dir.join("contract-junit.xml"), junit::junit(&records)))
+            .and_then(|()| {
+                std::fs::write(
+                    dir.join("contract-junit.xml"),
+                    junit::junit(&records, run_errors),
+                )
+            })
             .and_then(|()| {
                 std::fs::write(
                     dir.join("contract-summary.md"),
-                    markdown::markdown(&suite.target.name, &records, &suite.specs),
+                    markdown::markdown(&suite.target.name, &records, run_errors, &suite.specs),
                 )
             });
         match written {

@@ -148,7 +148,7 @@ pub fn run_on(
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
             .1
-            .push(failed);
+            .push(failed.text);
     }
     let (mut failed, mut errors, recorded) = results
         .into_inner()

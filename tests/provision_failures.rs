@@ -189,6 +189,31 @@ fn failing_teardowns_are_listed_with_curl_and_stop_provisioning_past_the_limit()
     assert!(pending.len() >= 3, "{pending:?}");
     assert!(pending.iter().all(|e| e.fixture == "org_leaf"));
     assert_eq!(mock.live_instances(), pending.len());
+    // The reports CI shows carry each failed teardown as a harness error, not only stderr.
+    let junit = std::fs::read_to_string(dir.join("reports/contract-junit.xml")).expect("junit");
+    let run_suite = junit
+        .split("<testsuite ")
+        .find(|s| s.starts_with("name=\"contract-harness::run\""))
+        .unwrap_or_else(|| panic!("no run-level testsuite in {junit}"));
+    let errors = run_suite
+        .matches("<error message=\"harness error\">")
+        .count();
+    assert!(errors >= 3, "{run_suite}");
+    assert!(
+        run_suite.contains(&format!("errors=\"{errors}\""))
+            && run_suite.contains("name=\"teardown of oneaccess/org_leaf (")
+            && run_suite.contains("expected status 204, got 404")
+            && run_suite.contains("curl -sS -X DELETE"),
+        "{run_suite}"
+    );
+    let summary = std::fs::read_to_string(dir.join("reports/contract-summary.md")).expect("md");
+    assert!(summary.starts_with("## ❌"), "{summary}");
+    assert!(
+        summary.contains(&format!("{errors} harness errors outside any case"))
+            && summary.contains("<summary>teardown of oneaccess/org&#95;leaf (")
+            && summary.contains("expected status 204, got 404"),
+        "{summary}"
+    );
 }
 
 fn undesignated(dir: &Path) -> std::path::PathBuf {

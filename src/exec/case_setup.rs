@@ -6,6 +6,7 @@ use super::error::HarnessError;
 use super::ledger::Entry;
 use super::provision_error::ProvisionError;
 use super::provision_request::Env;
+use super::provision_teardown::TeardownFailure;
 use super::reset::Gate;
 use super::runtime::runtime;
 use super::target::Values;
@@ -99,7 +100,7 @@ impl Setup<'_> {
 
 /// At the end of a run: tears the shared entries down and says what was left behind. `None`
 /// when every teardown succeeded (the run may pass).
-pub fn finish(env: Env<'_>) -> Option<String> {
+pub fn finish(env: Env<'_>) -> Option<FailedTeardowns> {
     let p = env.target.provisioning.as_ref()?;
     runtime().block_on(p.finish(env));
     let mut notes = String::new();
@@ -116,15 +117,24 @@ pub fn finish(env: Env<'_>) -> Option<String> {
         return None;
     }
     let ledger = p.ledger().path().display();
-    let mut s = format!(
+    let mut text = format!(
         "error: {} teardown{} failed (a harness error, not a verdict on the server); the entries stay in the ledger {ledger} until `contract-harness cleanup --target {}` removes them:\n",
         failures.len(),
         if failures.len() == 1 { "" } else { "s" },
         p.file
     );
-    for f in failures {
-        s.push_str(&format!("  {}\n", f.replace('\n', "\n  ")));
+    for f in &failures {
+        text.push_str(&format!("  {}\n", f.message.replace('\n', "\n  ")));
     }
-    s.push_str(&notes);
-    Some(s)
+    text.push_str(&notes);
+    Some(FailedTeardowns { failures, text })
+}
+
+/// Teardowns that failed in a run: each for the reports, and the whole text for stderr.
+#[derive(Debug, Clone)]
+pub struct FailedTeardowns {
+    /// Each failure.
+    pub failures: Vec<TeardownFailure>,
+    /// What stderr shows: the count, the ledger, the cleanup command and each failure.
+    pub text: String,
 }

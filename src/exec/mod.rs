@@ -15,6 +15,7 @@ pub mod provision_check;
 pub mod provision_error;
 pub mod provision_file;
 pub mod provision_request;
+pub mod provision_teardown;
 pub mod request;
 pub mod reset;
 pub mod run;

@@ -2,7 +2,7 @@
 
 use std::fmt::Write;
 
-use super::record::{Record, Status};
+use super::record::{Record, RunError, Status};
 
 fn esc(s: &str) -> String {
     s.chars()
@@ -18,8 +18,9 @@ fn esc(s: &str) -> String {
         .replace('\'', "&apos;")
 }
 
-/// The JUnit XML document: one testsuite per operation.
-pub fn junit(records: &[Record]) -> String {
+/// The JUnit XML document: one testsuite per operation, and one `contract-harness::run` of
+/// the run's own harness errors (failed teardowns), if any.
+pub fn junit(records: &[Record], run_errors: &[RunError]) -> String {
     let mut suites: Vec<(String, Vec<&Record>)> = Vec::new();
     for r in records {
         let suite = format!("{}::{}", r.service, r.operation);
@@ -68,6 +69,22 @@ pub fn junit(records: &[Record]) -> String {
                     let _ = writeln!(s, "><skipped message=\"{msg}\"/></testcase>");
                 }
             }
+        }
+        s.push_str("  </testsuite>\n");
+    }
+    if !run_errors.is_empty() {
+        let _ = writeln!(
+            s,
+            "  <testsuite name=\"contract-harness::run\" tests=\"{n}\" failures=\"0\" errors=\"{n}\" skipped=\"0\">",
+            n = run_errors.len()
+        );
+        for e in run_errors {
+            let _ = writeln!(
+                s,
+                "    <testcase classname=\"contract-harness::run\" name=\"{}\" time=\"0.000\"><error message=\"harness error\">{}</error></testcase>",
+                esc(&e.name),
+                esc(&e.message)
+            );
         }
         s.push_str("  </testsuite>\n");
     }

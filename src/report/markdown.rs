@@ -3,11 +3,17 @@
 use std::fmt::Write;
 
 use super::coverage::{kinds_line, table};
-use super::record::{Record, Status};
+use super::record::{Record, RunError, Status};
 use crate::contract::SpecSet;
 
-/// The summary: totals, kinds, and each failure in a collapsible block.
-pub fn markdown(target: &str, records: &[Record], specs: &SpecSet) -> String {
+/// The summary: totals, kinds, each failure in a collapsible block, and the run's own harness
+/// errors (failed teardowns).
+pub fn markdown(
+    target: &str,
+    records: &[Record],
+    run_errors: &[RunError],
+    specs: &SpecSet,
+) -> String {
     let count = |st| records.iter().filter(|r| r.status == st).count();
     let (passed, failed, errors, ignored) = (
         count(Status::Passed),
@@ -16,12 +22,23 @@ pub fn markdown(target: &str, records: &[Record], specs: &SpecSet) -> String {
         count(Status::Ignored),
     );
     let mut s = String::new();
-    let icon = if failed + errors == 0 { "✅" } else { "❌" };
+    let icon = if failed + errors + run_errors.len() == 0 {
+        "✅"
+    } else {
+        "❌"
+    };
     let _ = writeln!(s, "## {icon} contract-harness against `{target}`\n");
     let _ = writeln!(
         s,
         "{passed} passed, {failed} failed, {errors} harness errors, {ignored} ignored\n"
     );
+    if !run_errors.is_empty() {
+        let _ = writeln!(
+            s,
+            "{} harness errors outside any case (the run fails; `contract-harness cleanup` removes what they left)\n",
+            run_errors.len()
+        );
+    }
     let _ = writeln!(s, "{}\n", kinds_line(records));
     let _ = writeln!(s, "{}\n", fenced(&table(specs, records)));
     for r in records
@@ -33,6 +50,14 @@ pub fn markdown(target: &str, records: &[Record], specs: &SpecSet) -> String {
             "<details><summary><code>{}</code></summary>\n\n{}\n</details>\n",
             html(&r.name),
             fenced(r.message.as_deref().unwrap_or(""))
+        );
+    }
+    for e in run_errors {
+        let _ = writeln!(
+            s,
+            "<details><summary>{}</summary>\n\n{}\n</details>\n",
+            html(&e.name),
+            fenced(&e.message)
         );
     }
     let recorded: Vec<&Record> = records.iter().filter(|r| r.snapshot.is_some()).collect();

@@ -40,3 +40,13 @@ pub struct Record {
     /// Time taken.
     pub duration: Duration,
 }
+
+/// A harness error of the run itself, outside any case (a teardown that failed): reports
+/// list it as an error, so a run with one is never shown green.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RunError {
+    /// What failed (`teardown of oneaccess/org_leaf`).
+    pub name: String,
+    /// Why, with the request as curl and the response (already redacted).
+    pub message: String,
+}
