@@ -55,31 +55,12 @@ pub struct Deadline {
 }
 
 impl Deadline {
-    /// `CONTRACT_DEADLINE_SECONDS` from `start`, if set.
-    ///
-    /// # Errors
-    /// When the variable is not a positive number of seconds.
-    pub fn from_env(start: Instant) -> Result<Option<Self>, crate::exec::HarnessError> {
-        let Some(v) = std::env::var("CONTRACT_DEADLINE_SECONDS")
-            .ok()
-            .filter(|v| !v.trim().is_empty())
-        else {
-            return Ok(None);
-        };
-        let seconds = v
-            .trim()
-            .parse::<f64>()
-            .ok()
-            .filter(|f| f.is_finite() && *f > 0.0)
-            .and_then(|f| std::time::Duration::try_from_secs_f64(f).ok())
-            .ok_or_else(|| crate::exec::HarnessError::Setting {
-                what: "CONTRACT_DEADLINE_SECONDS".into(),
-                expected: "a positive number of seconds".into(),
-            })?;
-        Ok(Some(Self {
+    /// The settings' deadline (`CONTRACT_DEADLINE_SECONDS`) from `start`, if set.
+    pub fn from_settings(s: &crate::settings::Settings, start: Instant) -> Option<Self> {
+        s.deadline.map(|seconds| Self {
             at: start.checked_add(seconds).unwrap_or(start),
             seconds,
-        }))
+        })
     }
 }
 
@@ -455,20 +436,18 @@ pub fn main_with(
     flags: ignored::Flags,
 ) -> ExitCode {
     let started = Instant::now();
-    let settings =
-        PropSettings::from_env().and_then(|p| Deadline::from_env(started).map(|d| (p, d)));
-    let (proptest, deadline) = match settings {
-        Ok((p, d)) => (
-            PropSettings {
-                deadline: d.map(|d| d.at),
-                ..p
-            },
-            d,
-        ),
+    // Every setting is read and validated once, before anything runs.
+    let settings = match crate::settings::Settings::from_env() {
+        Ok(s) => s,
         Err(e) => {
             eprintln!("error: {e}");
             return ExitCode::from(2);
         }
+    };
+    let deadline = Deadline::from_settings(&settings, started);
+    let proptest = PropSettings {
+        deadline: deadline.map(|d| d.at),
+        ..PropSettings::from_settings(&settings)
     };
     let loaded = match contract::load(specs_dir) {
         Ok(l) => l,
@@ -480,7 +459,7 @@ pub fn main_with(
             return ExitCode::from(2);
         }
     };
-    let target = match Target::from_env() {
+    let target = match Target::from_settings(&settings) {
         Ok(t) => t,
         Err(e) => {
             eprintln!("error: {e}");

@@ -14,3 +14,4 @@ pub mod mutants;
 pub mod report;
 pub mod secret_forms;
 pub mod secrets;
+pub mod settings;

@@ -388,7 +388,13 @@ fn cleanup(file: &std::path::Path, specs: &std::path::Path) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let base = std::env::var("CONTRACT_BASE_URL").unwrap_or_default();
+    let base = match contract_harness::settings::Settings::from_env() {
+        Ok(s) => s.base_url.unwrap_or_default(),
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
     let target = match Target::live(Some(file), &base, &|v| std::env::var(v).ok()) {
         Ok(t) => t,
         Err(e) => {

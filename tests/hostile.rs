@@ -819,13 +819,20 @@ fn a_run_past_its_deadline_reports_unstarted_cases_as_not_run() {
         ("CONTRACT_DEADLINE_SECONDS", "soon"),
         ("CONTRACT_SHRINK_SECONDS", "-1"),
         ("CONTRACT_PROXY", "proxy.example:3128"),
+        ("CONTRACT_SEED", "0xC0FFEG"),
+        ("CONTRACT_PROPTEST_CASES", "many"),
+        ("CONTRACT_CONCURRENCY", "0"),
+        ("CONTRACT_BASE_URL", "htp://ci:hunter2@staging"),
     ] {
         let r = run("malformed", server.port, false, &[(var, value)]);
         assert_eq!(r.code, Some(2), "{}", r.output);
-        let expected = if var == "CONTRACT_PROXY" {
-            "an http:// or https:// proxy URL"
-        } else {
-            "a positive number of seconds"
+        let expected = match var {
+            "CONTRACT_PROXY" => "an http:// or https:// proxy URL",
+            "CONTRACT_SEED" => "a seed as the reproduce lines print it",
+            "CONTRACT_PROPTEST_CASES" => "a whole number of inputs per property",
+            "CONTRACT_CONCURRENCY" => "a whole number of at least 1",
+            "CONTRACT_BASE_URL" => "an http:// or https:// URL with a host",
+            _ => "a positive number of seconds",
         };
         assert!(
             r.output
@@ -833,6 +840,9 @@ fn a_run_past_its_deadline_reports_unstarted_cases_as_not_run() {
             "{}",
             r.output
         );
+        // One error at start: no case ran, and a URL's password is never echoed.
+        assert!(!r.output.contains("test result"), "{}", r.output);
+        assert!(!r.output.contains("hunter2"), "{}", r.output);
     }
 }
 

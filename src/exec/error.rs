@@ -28,6 +28,9 @@ pub enum HarnessError {
         /// What it must be.
         expected: String,
     },
+    /// Settings of the environment have unusable values (all of them listed).
+    #[error(transparent)]
+    Settings(#[from] crate::settings::SettingsError),
     /// A credential's environment variable is not set.
     #[error("environment variable {var} (credential `{role}` of {service}) is not set")]
     MissingEnv {

@@ -57,39 +57,23 @@ impl Default for PropSettings {
 }
 
 impl PropSettings {
-    /// The defaults, with what the environment sets.
+    /// The settings of this process's environment.
     ///
     /// # Errors
-    /// [`HarnessError::Setting`] when `CONTRACT_SHRINK_SECONDS` is not a positive number.
+    /// [`HarnessError::Settings`] when a variable has an unusable value.
     pub fn from_env() -> Result<Self, HarnessError> {
-        let var = |k: &str| std::env::var(k).ok();
+        Ok(Self::from_settings(&crate::settings::Settings::from_env()?))
+    }
+
+    /// The property-test part of the run's settings (defaults where unset).
+    pub fn from_settings(s: &crate::settings::Settings) -> Self {
         let defaults = Self::default();
-        let shrink_budget = match var("CONTRACT_SHRINK_SECONDS") {
-            Some(v) if !v.trim().is_empty() => v
-                .trim()
-                .parse::<f64>()
-                .ok()
-                .filter(|f| f.is_finite() && *f > 0.0)
-                .and_then(|f| Duration::try_from_secs_f64(f).ok())
-                .ok_or_else(|| HarnessError::Setting {
-                    what: "CONTRACT_SHRINK_SECONDS".into(),
-                    expected: "a positive number of seconds".into(),
-                })?,
-            _ => defaults.shrink_budget,
-        };
-        Ok(Self {
-            cases: var("CONTRACT_PROPTEST_CASES")
-                .and_then(|v| v.parse().ok())
-                .unwrap_or(defaults.cases),
-            seed: var("CONTRACT_SEED")
-                .and_then(|v| {
-                    v.strip_prefix("0x")
-                        .map_or_else(|| v.parse().ok(), |h| u64::from_str_radix(h, 16).ok())
-                })
-                .unwrap_or(defaults.seed),
-            shrink_budget,
+        Self {
+            cases: s.proptest_cases.unwrap_or(defaults.cases),
+            seed: s.seed.unwrap_or(defaults.seed),
+            shrink_budget: s.shrink.unwrap_or(defaults.shrink_budget),
             deadline: None,
-        })
+        }
     }
 }
 

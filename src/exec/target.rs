@@ -478,47 +478,44 @@ impl Target {
     /// # Errors
     /// When the target file is broken.
     pub fn from_env() -> Result<Self, HarnessError> {
-        let base = std::env::var("CONTRACT_BASE_URL").unwrap_or_default();
-        let file = std::env::var_os("CONTRACT_TARGET").map(std::path::PathBuf::from);
-        let mut target = if base.is_empty() && file.is_none() {
+        Self::from_settings(&crate::settings::Settings::from_env()?)
+    }
+
+    /// The target the run's settings name: `CONTRACT_BASE_URL` (with `CONTRACT_TARGET`) or
+    /// the embedded mock with the built-in seed, with the settings' limits.
+    ///
+    /// # Errors
+    /// When the target file is broken or the mock fault unknown.
+    pub fn from_settings(s: &crate::settings::Settings) -> Result<Self, HarnessError> {
+        let mut target = if s.base_url.is_none() && s.target_file.is_none() {
             // CONTRACT_MOCK_FAULT switches a fault on in the embedded mock (to see the suite fail).
-            let fault = match std::env::var("CONTRACT_MOCK_FAULT") {
-                Ok(name) if !name.is_empty() => Some(
+            let fault = match &s.mock_fault {
+                Some(name) => Some(
                     name.parse::<Fault>()
                         .map_err(|e| HarnessError::Mock(e.to_string()))?,
                 ),
-                _ => None,
+                None => None,
             };
             Target::embedded(Arc::new(Seed::builtin()), fault)
         } else {
-            Target::live(file.as_deref(), &base, &|v| std::env::var(v).ok())?
+            Target::live(
+                s.target_file.as_deref(),
+                s.base_url.as_deref().unwrap_or_default(),
+                &|v| std::env::var(v).ok(),
+            )?
         };
-        if let Some(t) = number_var("CONTRACT_TIMEOUT_SECONDS")? {
-            target.limits.timeout = seconds(t, "CONTRACT_TIMEOUT_SECONDS")?;
+        if let Some(t) = s.timeout {
+            target.limits.timeout = t;
         }
-        if let Some(c) = number_var("CONTRACT_CONCURRENCY")? {
-            if c < 1.0 || c.fract() != 0.0 {
-                return Err(setting(
-                    "CONTRACT_CONCURRENCY",
-                    "a whole number of at least 1",
-                ));
-            }
-            target.limits.concurrency = c as usize;
+        if let Some(c) = s.concurrency {
+            target.limits.concurrency = c;
         }
-        if let Some(r) = number_var("CONTRACT_RATE_LIMIT")? {
-            target.limits.rate_per_second = Some(rate(r, "CONTRACT_RATE_LIMIT")?);
+        if let Some(r) = s.rate_limit {
+            target.limits.rate_per_second = Some(r);
         }
-        target.limits.proxy = match std::env::var("CONTRACT_PROXY") {
-            Ok(p) if !p.trim().is_empty() => {
-                // Checked here, so that a typo is one error at start, not one per case.
-                reqwest::Url::parse(p.trim())
-                    .ok()
-                    .filter(|u| matches!(u.scheme(), "http" | "https") && u.has_host())
-                    .ok_or_else(|| setting("CONTRACT_PROXY", "an http:// or https:// proxy URL"))?;
-                Some(p.trim().to_string())
-            }
-            _ => None,
-        };
+        if let Some(p) = &s.proxy {
+            target.limits.proxy = Some(p.clone());
+        }
         Ok(target)
     }
 
@@ -543,18 +540,6 @@ fn setting(what: &str, expected: &str) -> HarnessError {
     HarnessError::Setting {
         what: what.to_string(),
         expected: expected.to_string(),
-    }
-}
-
-/// An environment variable holding a number, if set.
-fn number_var(name: &str) -> Result<Option<f64>, HarnessError> {
-    match std::env::var(name) {
-        Ok(v) if !v.trim().is_empty() => v
-            .trim()
-            .parse::<f64>()
-            .map(Some)
-            .map_err(|_| setting(name, "a number")),
-        _ => Ok(None),
     }
 }
 
