@@ -13,7 +13,7 @@ use crate::contract::{self, AuthScheme, SpecSet};
 use crate::exec::case_setup;
 use crate::exec::provision_request::Env;
 use crate::exec::target::Values;
-use crate::exec::{Ctx, Outcome, PropSettings, Target, Verdict, client, run_case};
+use crate::exec::{Ctx, HarnessError, Outcome, PropSettings, Target, Verdict, client, run_case};
 use crate::generate::{self, Case, Cred, Kind, Plan};
 use crate::report::record::RunError;
 use crate::report::reproduce::{Invocation, Reproduce};
@@ -242,24 +242,27 @@ impl Suite {
     pub fn run(&self, i: usize) -> Result<(), String> {
         let case = &self.cases[i];
         let start = Instant::now();
-        if let Some(d) = self.deadline.filter(|d| start >= d.at) {
-            let message = format!(
-                "not run: the run's deadline of {} s (CONTRACT_DEADLINE_SECONDS) passed before {} started",
-                d.seconds.as_secs_f64(),
-                case.name
-            );
+        let not_run = |e: HarnessError| {
+            let message =
+                failure::render(case, &Verdict::NotRun(e), &self.reproduce).unwrap_or_default();
             self.record(
                 case,
-                Status::Failed,
+                Status::Error,
                 Some(message.clone()),
                 None,
                 start.elapsed(),
             );
-            return Err(message);
+            Err(message)
+        };
+        if let Some(d) = self.deadline.filter(|d| start >= d.at) {
+            return not_run(HarnessError::DeadlinePassed {
+                seconds: d.seconds.as_secs_f64(),
+                case: case.name.clone(),
+            });
         }
         let client = match client::shared(&self.target.limits) {
             Ok(c) => c,
-            Err(e) => return Err(format!("harness error: {e}")),
+            Err(e) => return not_run(e),
         };
         let ctx = Ctx {
             specs: &self.specs,
@@ -283,7 +286,7 @@ impl Suite {
             }
             Err(e) => (
                 Outcome {
-                    verdict: Verdict::Error(format!("not run: {e}")),
+                    verdict: Verdict::NotRun(e),
                     exchanges: Vec::new(),
                 },
                 Vec::new(),
@@ -293,7 +296,7 @@ impl Suite {
         let mut status = match outcome.verdict {
             Verdict::Passed => Status::Passed,
             Verdict::Failed { .. } => Status::Failed,
-            Verdict::Error(_) => Status::Error,
+            Verdict::Error(_) | Verdict::NotRun(_) => Status::Error,
         };
         let mut recorded = None;
         let snapshot_wanted = matches!(

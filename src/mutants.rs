@@ -107,7 +107,7 @@ pub fn run_on(
                         }
                         Err(e) => (
                             crate::exec::Outcome {
-                                verdict: Verdict::Error(format!("not run: {e}")),
+                                verdict: Verdict::NotRun(e),
                                 exchanges: Vec::new(),
                             },
                             Vec::new(),
@@ -133,7 +133,16 @@ pub fn run_on(
                         }
                         Verdict::Passed => {}
                         Verdict::Failed { .. } => r.0.push(case.name.clone()),
-                        Verdict::Error(e) => r.1.push(format!("{}: {e}", case.name)),
+                        Verdict::Error(e) => r.1.push(format!(
+                            "{}: {}",
+                            case.name,
+                            crate::report::failure::harness_error(&e)
+                        )),
+                        Verdict::NotRun(e) => r.1.push(format!(
+                            "{}: not run: {}",
+                            case.name,
+                            crate::report::failure::harness_error(&e)
+                        )),
                     }
                 }
             });

@@ -28,6 +28,30 @@ pub enum HarnessError {
         /// What it must be.
         expected: String,
     },
+    /// A harness error ended a property case while it shrank a contract violation: with no
+    /// answer to judge, no verdict is given.
+    #[error(
+        "this ended the case while shrinking a contract violation ({rules}) found with the input {first}: with no answer to judge, no verdict is given"
+    )]
+    WhileShrinking {
+        /// The rules the input violated.
+        rules: String,
+        /// The input that first violated them.
+        first: String,
+        /// What ended it.
+        #[source]
+        cause: Box<HarnessError>,
+    },
+    /// The run's deadline passed before the case started.
+    #[error(
+        "the run's deadline of {seconds} s (CONTRACT_DEADLINE_SECONDS) passed before {case} started"
+    )]
+    DeadlinePassed {
+        /// The deadline as set.
+        seconds: f64,
+        /// The case.
+        case: String,
+    },
     /// Settings of the environment have unusable values (all of them listed).
     #[error(transparent)]
     Settings(#[from] crate::settings::SettingsError),

@@ -311,8 +311,8 @@ impl Probe<'_, '_> {
     ) -> Outcome {
         match self.shrink(tree, rules) {
             Ok((steps, stopped)) => self.report(&tree.current(), steps, stopped),
-            Err(message) => Outcome {
-                verdict: Verdict::Error(message),
+            Err(e) => Outcome {
+                verdict: Verdict::Error(e),
                 exchanges: Vec::new(),
             },
         }
@@ -325,7 +325,7 @@ impl Probe<'_, '_> {
         &self,
         tree: &mut Box<dyn ValueTree<Value = Input>>,
         rules: &str,
-    ) -> Result<(u32, Option<String>), String> {
+    ) -> Result<(u32, Option<String>), HarnessError> {
         let ctx = self.ctx;
         let first = tree.current();
         let budget = ctx.proptest.shrink_budget;
@@ -370,10 +370,11 @@ impl Probe<'_, '_> {
                         }
                     }
                     Tried::Harness(e) => {
-                        return Err(format!(
-                            "{}\n  this ended the case while shrinking a contract violation ({rules}) found with the input {first}: with no answer to judge, no verdict is given",
-                            super::error::chain(&e)
-                        ));
+                        return Err(HarnessError::WhileShrinking {
+                            rules: rules.to_string(),
+                            first: first.to_string(),
+                            cause: Box::new(e),
+                        });
                     }
                 }
             }

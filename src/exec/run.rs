@@ -126,7 +126,10 @@ pub enum Verdict {
         property: Option<PropertyFailure>,
     },
     /// The harness could not check (not a verdict on the server).
-    Error(String),
+    Error(HarnessError),
+    /// The case could not start: its fixture could not be provisioned, a reset failed, the
+    /// run's deadline passed (a harness error, never a pass).
+    NotRun(HarnessError),
 }
 
 /// A case's result.
@@ -213,7 +216,7 @@ pub fn run_case(ctx: &Ctx<'_>, case: &Case) -> Outcome {
 
 pub(crate) fn error(e: HarnessError) -> Outcome {
     Outcome {
-        verdict: Verdict::Error(super::error::chain(&e)),
+        verdict: Verdict::Error(e),
         exchanges: Vec::new(),
     }
 }

@@ -5,12 +5,25 @@ use std::fmt::Write;
 
 use super::curl::curl;
 use super::reproduce::Reproduce;
-use crate::exec::{Exchange, Verdict};
+use crate::exec::error::chain;
+use crate::exec::{Exchange, HarnessError, Verdict};
 use crate::generate::Case;
 use crate::secrets::redact;
 
 /// Longest response body shown.
 const MAX_RESPONSE: usize = 1500;
+
+/// A harness error's text, with its causes (secrets redacted): rendered here, at display
+/// time, from the typed error. An error that ended a shrink shows its cause first, then what
+/// it interrupted.
+pub fn harness_error(e: &HarnessError) -> String {
+    match e {
+        HarnessError::WhileShrinking { cause, .. } => {
+            format!("{}\n  {}", chain(cause), redact(&e.to_string()))
+        }
+        _ => chain(e),
+    }
+}
 
 /// Renders a verdict that is not a pass, ending with the command that reruns the case; `None`
 /// for a pass.
@@ -18,13 +31,18 @@ pub fn render(case: &Case, verdict: &Verdict, repro: &Reproduce) -> Option<Strin
     let mut s = String::new();
     match verdict {
         Verdict::Passed => return None,
-        Verdict::Error(e) => {
+        Verdict::Error(e) | Verdict::NotRun(e) => {
             let _ = writeln!(
                 s,
                 "harness error (not a verdict on the server) in {}",
                 case.name
             );
-            let _ = writeln!(s, "  {e}");
+            let not_run = if matches!(verdict, Verdict::NotRun(_)) {
+                "not run: "
+            } else {
+                ""
+            };
+            let _ = writeln!(s, "  {not_run}{}", harness_error(e));
             let _ = writeln!(s, "  reproduce: {}", repro.line(&case.name, None));
         }
         Verdict::Failed {
