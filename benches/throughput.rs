@@ -68,7 +68,7 @@ struct Tokens {
 /// Tokens through the runner's own credential flows (shared by every instance of the hub).
 fn tokens(target: &Target) -> Tokens {
     let loaded = contract::load(Path::new("specs")).expect("specs");
-    let client = client::shared(&target.limits).expect("client");
+    let client = &client::Client::new(&target.limits).expect("client");
     let get = |service: &str| {
         let svc = &loaded.specs.services[service];
         runtime()

@@ -43,6 +43,8 @@ pub struct Suite {
     /// The run's deadline (`CONTRACT_DEADLINE_SECONDS`): when it passes, cases not yet
     /// started are reported as not run.
     pub deadline: Option<Deadline>,
+    /// The HTTP client of this suite's target (made on first use, with the target's limits).
+    client: std::sync::OnceLock<client::Client>,
 }
 
 /// A whole-run deadline.
@@ -209,7 +211,21 @@ impl Suite {
             reproduce: Reproduce::from_env(Invocation::CargoTest, Path::new("specs")),
             records: Mutex::new(Vec::new()),
             deadline: None,
+            client: std::sync::OnceLock::new(),
         }
+    }
+
+    /// The suite's HTTP client: one per suite (never shared between targets), made with the
+    /// target's limits on first use.
+    ///
+    /// # Errors
+    /// When the client cannot be built (a proxy that does not parse, no TLS roots).
+    pub fn client(&self) -> Result<&client::Client, HarnessError> {
+        if let Some(c) = self.client.get() {
+            return Ok(c);
+        }
+        let c = client::Client::new(&self.target.limits)?;
+        Ok(self.client.get_or_init(|| c))
     }
 
     fn fixture_names(
@@ -260,7 +276,7 @@ impl Suite {
                 case: case.name.clone(),
             });
         }
-        let client = match client::shared(&self.target.limits) {
+        let client = match self.client() {
             Ok(c) => c,
             Err(e) => return not_run(e),
         };
@@ -513,7 +529,7 @@ pub fn main_with(
         // Shared provisioned entries go now; failed teardowns are listed with their curl, on
         // stderr and in the reports.
         let mut run_errors = Vec::new();
-        if let Ok(client) = client::shared(&suite.target.limits) {
+        if let Ok(client) = suite.client() {
             let env = Env {
                 specs: &suite.specs,
                 target: &suite.target,

@@ -402,7 +402,7 @@ fn cleanup(file: &std::path::Path, specs: &std::path::Path) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let client = match client::shared(&target.limits) {
+    let client = &match client::Client::new(&target.limits) {
         Ok(c) => c,
         Err(e) => {
             eprintln!("error: {e}");

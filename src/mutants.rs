@@ -67,7 +67,7 @@ pub fn run_on(
     let next = AtomicUsize::new(0);
     let results: std::sync::Mutex<Results> = Default::default();
     let names = fixture_names(target);
-    let client = match client::shared(&target.limits) {
+    let client = &match client::Client::new(&target.limits) {
         Ok(c) => c,
         Err(e) => {
             return SuiteRun {

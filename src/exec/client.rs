@@ -5,7 +5,6 @@
 // Numbers here come from servers (lifetimes, lengths): no unchecked arithmetic.
 #![deny(clippy::arithmetic_side_effects)]
 
-use std::sync::OnceLock;
 use std::sync::atomic::{AtomicU8, Ordering};
 use std::time::{Duration, Instant};
 
@@ -317,19 +316,6 @@ fn http_cause(e: reqwest::Error) -> ExchangeCause {
         message: e.to_string(),
         source: Some(Box::new(e)),
     }
-}
-
-/// The process's client for a target's limits (created on first use).
-///
-/// # Errors
-/// When the client cannot be built.
-pub fn shared(limits: &Limits) -> Result<&'static Client, HarnessError> {
-    static CLIENT: OnceLock<Client> = OnceLock::new();
-    if let Some(c) = CLIENT.get() {
-        return Ok(c);
-    }
-    let c = Client::new(limits)?;
-    Ok(CLIENT.get_or_init(|| c))
 }
 
 #[cfg(test)]
