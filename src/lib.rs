@@ -15,3 +15,4 @@ pub mod report;
 pub mod secret_forms;
 pub mod secrets;
 pub mod settings;
+pub mod suite;

@@ -12,5 +12,6 @@ pub mod reproduce;
 pub mod snapshot;
 pub mod snapshot_file;
 pub mod snapshot_review;
+pub mod summary;
 
 pub use record::{Record, Status};
