@@ -227,7 +227,7 @@ fn runner_rate(f: &mut Figures, dir: &Path) {
                     let (ctx, base, call, expect, count) = (&ctx, &base, &call, &expect, &count);
                     let tasks = (0..32).map(|_| async move {
                         while Instant::now() < deadline {
-                            let (_, failures) = contract_harness::exec::run::exchange(
+                            let (_, failures) = contract_harness::exec::call::exchange(
                                 ctx,
                                 Some(base),
                                 call,

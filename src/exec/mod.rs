@@ -1,6 +1,7 @@
 //! Execution: the shared runtime, the HTTP client, targets (embedded mock or live URL),
 //! credential flows, and running a case.
 
+pub mod call;
 pub mod capture;
 pub mod case_setup;
 pub mod cleanup;
@@ -9,6 +10,7 @@ pub mod command;
 pub mod credentials;
 pub mod error;
 pub mod ledger;
+pub mod outcome;
 pub mod property;
 pub mod provision;
 pub mod provision_check;
@@ -24,6 +26,8 @@ pub mod target;
 pub mod target_file;
 pub mod template;
 
+pub use call::{Ctx, PropSettings};
 pub use error::HarnessError;
-pub use run::{Ctx, Exchange, Outcome, PropSettings, Verdict, run_case};
+pub use outcome::{Exchange, Outcome, Verdict};
+pub use run::run_case;
 pub use target::Target;

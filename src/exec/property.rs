@@ -8,8 +8,9 @@ use proptest::prelude::RngExt;
 use proptest::strategy::{BoxedStrategy, Strategy, ValueTree};
 use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
 
+use super::call::{Ctx, exchange, op_and_service};
 use super::error::HarnessError;
-use super::run::{Ctx, Outcome, PropertyFailure, Verdict, error, exchange, finish, op_and_service};
+use super::outcome::{Outcome, PropertyFailure, Verdict, error, finish};
 use super::runtime::runtime;
 use crate::check::Failure;
 use crate::contract::Operation;

@@ -1,192 +1,18 @@
-//! Runs one case against a target: prepares each request, adds credentials, sends it, and
-//! evaluates the expectation (property cases are in [`super::property`]).
-
-use std::time::{Duration, Instant};
+//! Runs one case against a target: a single call, a sequence of steps, a documented shape,
+//! or a property (in [`super::property`]), each built of [`super::call::exchange`].
 
 use serde_json::Value;
 
+use super::call::{Ctx, exchange, op_and_service};
 use super::capture::take;
-use super::client::Client;
-use super::credentials::apply_cred;
 use super::error::HarnessError;
-use super::request::{Prepared, call_values, fill, prepare};
+use super::outcome::{Exchange, Outcome, error, finish};
 use super::runtime::runtime;
-use super::target::{Target, Values};
+use super::target::Values;
 use crate::check::{Failure, Observed, Promises};
+use crate::contract::code_text;
 use crate::contract::rules::capture_ref;
-use crate::contract::{Operation, Service, SpecSet, code_text};
 use crate::generate::{Call, Case, Expect, Plan};
-
-/// What a run needs.
-pub struct Ctx<'a> {
-    /// The specs.
-    pub specs: &'a SpecSet,
-    /// The target.
-    pub target: &'a Target,
-    /// The client.
-    pub client: &'a Client,
-    /// Property settings.
-    pub proptest: PropSettings,
-}
-
-/// Property-test settings (from `CONTRACT_PROPTEST_CASES`, `CONTRACT_SEED` and
-/// `CONTRACT_SHRINK_SECONDS`).
-#[derive(Debug, Clone, Copy)]
-pub struct PropSettings {
-    /// Inputs per property.
-    pub cases: u32,
-    /// Seed of the whole run.
-    pub seed: u64,
-    /// Time a property case may spend shrinking a violation.
-    pub shrink_budget: Duration,
-    /// The run's deadline (`CONTRACT_DEADLINE_SECONDS`): a property case sends no new input
-    /// after it.
-    pub deadline: Option<Instant>,
-}
-
-impl Default for PropSettings {
-    /// 32 inputs per property, seed 0xC0FFEE, 5 s of shrinking per case.
-    fn default() -> Self {
-        Self {
-            cases: 32,
-            seed: 0x00C0_FFEE,
-            shrink_budget: Duration::from_secs(5),
-            deadline: None,
-        }
-    }
-}
-
-impl PropSettings {
-    /// The settings of this process's environment.
-    ///
-    /// # Errors
-    /// [`HarnessError::Settings`] when a variable has an unusable value.
-    pub fn from_env() -> Result<Self, HarnessError> {
-        Ok(Self::from_settings(&crate::settings::Settings::from_env()?))
-    }
-
-    /// The property-test part of the run's settings (defaults where unset).
-    pub fn from_settings(s: &crate::settings::Settings) -> Self {
-        let defaults = Self::default();
-        Self {
-            cases: s.proptest_cases.unwrap_or(defaults.cases),
-            seed: s.seed.unwrap_or(defaults.seed),
-            shrink_budget: s.shrink.unwrap_or(defaults.shrink_budget),
-            deadline: None,
-        }
-    }
-}
-
-/// One request and its response.
-#[derive(Debug, Clone)]
-pub struct Exchange {
-    /// Base URL it went to.
-    pub base: String,
-    /// The request as sent.
-    pub request: Prepared,
-    /// The response.
-    pub response: Observed,
-    /// What was expected.
-    pub expect: Expect,
-    /// Operation id.
-    pub op: String,
-}
-
-/// A failed property: the minimal input after shrinking, and how to reproduce it.
-#[derive(Debug, Clone)]
-pub struct PropertyFailure {
-    /// The minimal input.
-    pub input: String,
-    /// The run's seed.
-    pub seed: u64,
-    /// Inputs per property.
-    pub cases: u32,
-    /// What the re-check of the minimal input found.
-    pub recheck: String,
-    /// Inputs tried while shrinking.
-    pub shrink_steps: u32,
-    /// Why shrinking stopped before it could simplify further, if it did (the budget).
-    pub shrink_stopped: Option<String>,
-}
-
-/// How a case ended.
-#[derive(Debug)]
-pub enum Verdict {
-    /// Every promise kept.
-    Passed,
-    /// The server broke a promise.
-    Failed {
-        /// The violations.
-        failures: Vec<Failure>,
-        /// The exchange that showed them.
-        exchange: Option<Box<Exchange>>,
-        /// For sequences: which step (1-based) of how many.
-        step: Option<(usize, usize)>,
-        /// For properties.
-        property: Option<PropertyFailure>,
-    },
-    /// The harness could not check (not a verdict on the server).
-    Error(HarnessError),
-    /// The case could not start: its fixture could not be provisioned, a reset failed, the
-    /// run's deadline passed (a harness error, never a pass).
-    NotRun(HarnessError),
-}
-
-/// A case's result.
-#[derive(Debug)]
-pub struct Outcome {
-    /// The verdict.
-    pub verdict: Verdict,
-    /// Exchanges of documented cases, for snapshots and coverage.
-    pub exchanges: Vec<Exchange>,
-}
-
-pub(crate) fn op_and_service<'s>(
-    specs: &'s SpecSet,
-    id: &str,
-) -> Result<(&'s Operation, &'s Service), HarnessError> {
-    let op = specs
-        .operation(id)
-        .ok_or_else(|| HarnessError::Transport(format!("no operation {id}")))?;
-    Ok((op, specs.service_of(op)))
-}
-
-/// Sends one call and evaluates it: what the runner does for every request.
-///
-/// # Errors
-/// A harness error when the request cannot be prepared or sent.
-pub async fn exchange(
-    ctx: &Ctx<'_>,
-    base_override: Option<&str>,
-    call: &Call,
-    expect: &Expect,
-) -> Result<(Exchange, Vec<Failure>), HarnessError> {
-    let (op, service) = op_and_service(ctx.specs, &call.op)?;
-    let mut req = prepare(ctx.target, op, service, call)?;
-    apply_cred(&mut req, &call.cred, ctx.client, ctx.target, service).await?;
-    let base = match base_override {
-        Some(b) => b.to_string(),
-        None => ctx.target.live_base(&op.service).unwrap_or_default(),
-    };
-    let response = ctx.client.send(&base, &req).await?;
-    // `fields: { account_id: "{{app_user_id}}" }` compares with the value the request named.
-    let values = call_values(ctx.target, &op.service, call)?;
-    let fields = match fill(&Value::Object(op.success.case.fields.clone()), &values) {
-        Value::Object(m) => m,
-        _ => op.success.case.fields.clone(),
-    };
-    let failures = Promises { op, service }.evaluate_with(&response, expect, &fields);
-    Ok((
-        Exchange {
-            base,
-            request: req,
-            response,
-            expect: expect.clone(),
-            op: op.id.clone(),
-        },
-        failures,
-    ))
-}
 
 /// Runs a case. Must not be called from inside the runtime.
 pub fn run_case(ctx: &Ctx<'_>, case: &Case) -> Outcome {
@@ -212,31 +38,6 @@ pub fn run_case(ctx: &Ctx<'_>, case: &Case) -> Outcome {
     };
     drop(instance);
     outcome
-}
-
-pub(crate) fn error(e: HarnessError) -> Outcome {
-    Outcome {
-        verdict: Verdict::Error(e),
-        exchanges: Vec::new(),
-    }
-}
-
-pub(crate) fn finish(
-    exchanges: Vec<Exchange>,
-    failures: Vec<Failure>,
-    step: Option<(usize, usize)>,
-) -> Outcome {
-    let verdict = if failures.is_empty() {
-        Verdict::Passed
-    } else {
-        Verdict::Failed {
-            failures,
-            exchange: exchanges.last().cloned().map(Box::new),
-            step,
-            property: None,
-        }
-    };
-    Outcome { verdict, exchanges }
 }
 
 /// A step's call with the values earlier steps captured in place of its `{{name}}` binds.
