@@ -183,6 +183,21 @@ pub fn did_you_mean<'a>(
         .map(|(_, c)| c)
 }
 
+/// An error at the value of `pointer` in `file`.
+pub(crate) fn err(file: &SourceFile, pointer: &str, rule: &'static str, msg: String) -> Diagnostic {
+    Diagnostic::at(file, pointer, Anchor::Value, Severity::Error, rule, msg)
+}
+
+/// A warning at the value of `pointer` in `file`.
+pub(crate) fn warn(
+    file: &SourceFile,
+    pointer: &str,
+    rule: &'static str,
+    msg: String,
+) -> Diagnostic {
+    Diagnostic::at(file, pointer, Anchor::Value, Severity::Warning, rule, msg)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -4,9 +4,8 @@
 
 use serde_json::Value;
 
-use super::diagnostic::Diagnostic;
+use super::diagnostic::{Diagnostic, err, warn};
 use super::model::{Compiled, Operation, Service, code_text};
-use super::rules::{err, warn};
 use super::source::{SourceFile, escape_token};
 
 /// Checks an instance against a compiled schema; one diagnostic per violation.

@@ -7,6 +7,7 @@ use std::sync::Arc;
 
 use serde_json::Value;
 
+use super::diagnostic::err;
 use super::diagnostic::{Anchor, Diagnostic, Severity, did_you_mean};
 use super::examples;
 use super::model::{
@@ -56,19 +57,6 @@ pub fn check(set: &mut SpecSet) -> Found {
         }
     }
     found
-}
-
-pub(crate) fn err(file: &SourceFile, pointer: &str, rule: &'static str, msg: String) -> Diagnostic {
-    Diagnostic::at(file, pointer, Anchor::Value, Severity::Error, rule, msg)
-}
-
-pub(crate) fn warn(
-    file: &SourceFile,
-    pointer: &str,
-    rule: &'static str,
-    msg: String,
-) -> Diagnostic {
-    Diagnostic::at(file, pointer, Anchor::Value, Severity::Warning, rule, msg)
 }
 
 fn compile(
