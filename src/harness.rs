@@ -111,7 +111,7 @@ pub fn main_with(
                 target: &suite.target,
                 client,
             };
-            if let Some(failed) = case_setup::finish(env) {
+            if let Some(failed) = case_setup::finish(env, &suite.session) {
                 eprint!("{}", failed.text);
                 teardowns_ok = false;
                 run_errors = failed

@@ -66,6 +66,8 @@ pub fn run_on(
     let start = Instant::now();
     let next = AtomicUsize::new(0);
     let results: std::sync::Mutex<Results> = Default::default();
+    // A session of its own: each run (each fault) provisions into a ledger of its own.
+    let session = crate::exec::session::Session::new(target);
     let names = fixture_names(target);
     let client = &match client::Client::new(&target.limits) {
         Ok(c) => c,
@@ -98,11 +100,11 @@ pub fn run_on(
                 loop {
                     let i = next.fetch_add(1, Ordering::Relaxed);
                     let Some(case) = cases.get(i) else { break };
-                    let (outcome, provided) = match case_setup::setup(env, case) {
+                    let (outcome, provided) = match case_setup::setup(env, &session, case) {
                         Ok(setup) => {
                             let outcome = run_case(&ctx, &setup.case);
                             let provided = setup.values.clone();
-                            setup.release(env);
+                            setup.release(env, &session);
                             (outcome, provided)
                         }
                         Err(e) => (
@@ -148,11 +150,12 @@ pub fn run_on(
             });
         }
     });
-    if let Some(failed) = case_setup::finish(Env {
+    let env = Env {
         specs,
         target,
         client,
-    }) {
+    };
+    if let Some(failed) = case_setup::finish(env, &session) {
         results
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)

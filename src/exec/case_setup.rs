@@ -5,11 +5,12 @@
 use super::error::HarnessError;
 use super::ledger::Entry;
 use super::provision_error::ProvisionError;
+use super::provision_error::TeardownFailure;
 use super::provision_request::Env;
-use super::provision_teardown::TeardownFailure;
 use super::reset::Gate;
 use super::runtime::runtime;
-use super::target::Values;
+use super::session::Session;
+use super::values::Values;
 use crate::generate::Case;
 
 /// A case ready to run, holding what it needs until [`Setup::release`].
@@ -29,10 +30,14 @@ pub struct Setup<'t> {
 /// # Errors
 /// The reset's or provisioning's failure: the case is then not run (entries already made for
 /// it are torn down first).
-pub fn setup<'t>(env: Env<'t>, case: &Case) -> Result<Setup<'t>, HarnessError> {
+pub fn setup<'t>(
+    env: Env<'t>,
+    session: &'t Session,
+    case: &Case,
+) -> Result<Setup<'t>, HarnessError> {
     let consumer = case.consumes_fixture();
     // A case that sends nothing (a documented shape check) needs no particular state.
-    let gate = match &env.target.reset {
+    let gate = match &session.reset {
         Some(r) if !case.fixtures().is_empty() => Some(r.enter(env, consumer)?),
         _ => None,
     };
@@ -42,7 +47,7 @@ pub fn setup<'t>(env: Env<'t>, case: &Case) -> Result<Setup<'t>, HarnessError> {
         fresh: Vec::new(),
         gate,
     };
-    let Some(p) = &env.target.provisioning else {
+    let Some(p) = &session.provisioning else {
         return Ok(setup);
     };
     let service = case.service.as_str();
@@ -54,7 +59,7 @@ pub fn setup<'t>(env: Env<'t>, case: &Case) -> Result<Setup<'t>, HarnessError> {
             match runtime().block_on(p.fresh(env, service, fixture)) {
                 Ok(e) => e,
                 Err(e) => {
-                    setup.release(env);
+                    setup.release(env, session);
                     return Err(e.into());
                 }
             }
@@ -65,7 +70,7 @@ pub fn setup<'t>(env: Env<'t>, case: &Case) -> Result<Setup<'t>, HarnessError> {
             match runtime().block_on(p.shared(env, service, fixture)) {
                 Ok(e) => e,
                 Err(e) => {
-                    setup.release(env);
+                    setup.release(env, session);
                     return Err(ProvisionError::Shared(e).into());
                 }
             }
@@ -88,8 +93,8 @@ pub fn setup<'t>(env: Env<'t>, case: &Case) -> Result<Setup<'t>, HarnessError> {
 impl Setup<'_> {
     /// Tears the case's fresh entries down (failures are kept for the end of the run), then
     /// lets other cases run.
-    pub fn release(self, env: Env<'_>) {
-        if let Some(p) = &env.target.provisioning {
+    pub fn release(self, env: Env<'_>, session: &Session) {
+        if let Some(p) = &session.provisioning {
             for entry in &self.fresh {
                 let _ = runtime().block_on(p.teardown(env, entry));
             }
@@ -100,8 +105,8 @@ impl Setup<'_> {
 
 /// At the end of a run: tears the shared entries down and says what was left behind. `None`
 /// when every teardown succeeded (the run may pass).
-pub fn finish(env: Env<'_>) -> Option<FailedTeardowns> {
-    let p = env.target.provisioning.as_ref()?;
+pub fn finish(env: Env<'_>, session: &Session) -> Option<FailedTeardowns> {
+    let p = session.provisioning.as_ref()?;
     runtime().block_on(p.finish(env));
     let mut notes = String::new();
     for fixture in p.untracked() {

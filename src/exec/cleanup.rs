@@ -24,7 +24,8 @@ pub struct Cleaned {
 /// # Errors
 /// When the target provisions nothing or the ledger cannot be read.
 pub fn cleanup(specs: &SpecSet, target: &Target, client: &Client) -> Result<Cleaned, String> {
-    let Some(p) = &target.provisioning else {
+    let session = super::session::Session::new(target);
+    let Some(p) = &session.provisioning else {
         return Err(format!(
             "the target file of `{}` has no `provision:`: there is no teardown to run",
             target.name

@@ -22,9 +22,11 @@ pub mod request;
 pub mod reset;
 pub mod run;
 pub mod runtime;
+pub mod session;
 pub mod target;
 pub mod target_file;
 pub mod template;
+pub mod values;
 
 pub use call::{Ctx, PropSettings};
 pub use error::HarnessError;

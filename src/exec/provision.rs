@@ -15,11 +15,11 @@ use tokio::sync::OnceCell;
 
 use super::ledger::{Entry, Event, Ledger};
 use super::provision_error::ProvisionError;
+use super::provision_error::TeardownFailure;
 use super::provision_file::{Provision, at};
 use super::provision_request::{Env, Place, capture, run_command, send, values_from_output};
-use super::provision_teardown::TeardownFailure;
-use super::target::Values;
 use super::template::{self, Scope};
+use super::values::Values;
 
 /// Deepest chain of `{{fixture.value}}` references between provisioned fixtures.
 const MAX_DEPTH: usize = 4;

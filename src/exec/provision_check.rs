@@ -200,6 +200,16 @@ fn cycles(tf: &TargetFile, file: &str) -> Result<(), HarnessError> {
     Ok(())
 }
 
+/// Reads, parses and checks a target file: its provisioning, reset and templates.
+///
+/// # Errors
+/// [`HarnessError::TargetFile`] or the first mistake of its provisioning, with its position.
+pub fn read(path: &std::path::Path) -> Result<TargetFile, HarnessError> {
+    let tf = TargetFile::read(path)?;
+    check(&tf, &path.display().to_string())?;
+    Ok(tf)
+}
+
 /// Checks every provisioning and reset entry.
 ///
 /// # Errors
@@ -287,7 +297,7 @@ mod tests {
         std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
         let path = dir.join("t.yaml");
         std::fs::write(&path, text).map_err(|e| e.to_string())?;
-        let r = TargetFile::read(&path).map_err(|e| e.to_string());
+        let r = super::read(&path).map_err(|e| e.to_string());
         let _ = std::fs::remove_dir_all(&dir);
         r
     }

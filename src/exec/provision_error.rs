@@ -147,3 +147,23 @@ pub enum ProvisionError {
         message: String,
     },
 }
+
+/// A teardown that failed: reported at the end of the run (stderr, JUnit, Markdown) and left
+/// in the ledger for `contract-harness cleanup`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TeardownFailure {
+    /// Service of the fixture.
+    pub service: String,
+    /// Fixture name.
+    pub fixture: String,
+    /// Ledger entry id.
+    pub entry: String,
+    /// What failed, with the request as curl and the response (secrets redacted).
+    pub message: String,
+}
+
+impl std::fmt::Display for TeardownFailure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}

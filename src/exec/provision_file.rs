@@ -7,6 +7,29 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 use serde_saphyr::Spanned;
 
+/// What a target file asks of the run's state: fresh entries per fixture and a reset. Pure data,
+/// read once with the target; a run's session carries it out.
+#[derive(Debug, Clone, Default)]
+pub struct Plan {
+    /// The target file, as shown in messages.
+    pub file: String,
+    /// service → fixture → how its entries are made.
+    pub provision: BTreeMap<String, BTreeMap<String, Spanned<Provision>>>,
+    /// Failed teardowns tolerated before provisioning stops.
+    pub max_failed_teardowns: usize,
+    /// The request or command that restores a known state before each consuming case.
+    pub reset: Option<Spanned<ResetSpec>>,
+}
+
+impl Plan {
+    /// Whether the file provisions fresh entries of a fixture.
+    pub fn provisions(&self, service: &str, fixture: &str) -> bool {
+        self.provision
+            .get(service)
+            .is_some_and(|f| f.contains_key(fixture))
+    }
+}
+
 /// How a fixture's fresh entries are made and removed.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]

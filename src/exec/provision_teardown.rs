@@ -6,31 +6,11 @@ use std::sync::atomic::Ordering;
 
 use super::ledger::{Entry, Event, Ledger};
 use super::provision::{Provisioning, Shared, command_limit, lock};
-use super::provision_error::ProvisionError;
+use super::provision_error::{ProvisionError, TeardownFailure};
 use super::provision_file::at;
 use super::provision_request::{Env, Place, run_command, send};
-use super::target::Values;
 use super::template::Scope;
-
-/// A teardown that failed: reported at the end of the run (stderr, JUnit, Markdown) and left
-/// in the ledger for `contract-harness cleanup`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TeardownFailure {
-    /// Service of the fixture.
-    pub service: String,
-    /// Fixture name.
-    pub fixture: String,
-    /// Ledger entry id.
-    pub entry: String,
-    /// What failed, with the request as curl and the response (secrets redacted).
-    pub message: String,
-}
-
-impl std::fmt::Display for TeardownFailure {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.message)
-    }
-}
+use super::values::Values;
 
 impl Provisioning {
     /// Removes an entry with the target file's teardown, and records it in the ledger. A

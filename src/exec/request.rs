@@ -6,11 +6,12 @@ use std::collections::BTreeMap;
 use serde_json::Value;
 
 use super::error::HarnessError;
-use super::target::{Target, Values};
+use super::target::Target;
+use super::values::Values;
 use crate::contract::{Operation, Service};
 use crate::generate::{BodyOverride, Call};
 
-/// A request ready to send (credentials are added by [`super::credentials`]).
+/// A request ready to send (the credential flows add credentials).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Prepared {
     /// Method.

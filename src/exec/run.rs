@@ -8,7 +8,7 @@ use super::capture::take;
 use super::error::HarnessError;
 use super::outcome::{Exchange, Outcome, error, finish};
 use super::runtime::runtime;
-use super::target::Values;
+use super::values::Values;
 use crate::check::{Failure, Observed, Promises};
 use crate::contract::code_text;
 use crate::contract::rules::capture_ref;

@@ -8,17 +8,14 @@ use std::time::Duration;
 use tokio::sync::OnceCell;
 
 use super::error::HarnessError;
-use super::ledger;
-use super::provision::Provisioning;
-use super::reset::Reset;
+use super::provision_file::Plan;
 use super::runtime::runtime;
 use super::target_file::TargetFile;
 use crate::mock::auth::Tokens;
 use crate::mock::{Fault, MockConfig, MockServer, Seed};
 use crate::secrets;
 
-/// Values by name.
-pub type Values = BTreeMap<String, String>;
+pub use super::values::Values;
 
 /// How requests are paced.
 #[derive(Debug, Clone)]
@@ -64,10 +61,8 @@ pub struct Target {
     pub destructive: Option<BTreeMap<String, BTreeSet<String>>>,
     /// Pacing.
     pub limits: Limits,
-    /// Fresh fixture entries per case (live targets whose file has `provision:`).
-    pub provisioning: Option<Provisioning>,
-    /// Reset before each consuming case (live targets whose file has `reset:`).
-    pub reset: Option<Reset>,
+    /// What the target file asks of a run's state: provisioning and reset (live targets).
+    pub plan: Plan,
 }
 
 impl std::fmt::Debug for Target {
@@ -86,14 +81,14 @@ impl std::fmt::Debug for Target {
             .field("limits", &self.limits)
             .field(
                 "provisioned",
-                &self.provisioning.as_ref().map(|p| {
-                    p.fixtures
-                        .iter()
-                        .map(|(s, f)| (s, f.keys().collect::<Vec<_>>()))
-                        .collect::<BTreeMap<_, _>>()
-                }),
+                &self
+                    .plan
+                    .provision
+                    .iter()
+                    .map(|(s, f)| (s, f.keys().collect::<Vec<_>>()))
+                    .collect::<BTreeMap<_, _>>(),
             )
-            .field("reset", &self.reset.is_some())
+            .field("reset", &self.plan.reset.is_some())
             .finish_non_exhaustive()
     }
 }
@@ -209,8 +204,7 @@ impl Target {
             destructive: None,
             kind: TargetKind::Embedded(EmbeddedHub::new(seed, fault)),
             limits: Limits::default(),
-            provisioning: None,
-            reset: None,
+            plan: Plan::default(),
         }
     }
 
@@ -225,7 +219,7 @@ impl Target {
         env: &dyn Fn(&str) -> Option<String>,
     ) -> Result<Self, HarnessError> {
         let tf = match file {
-            Some(p) => TargetFile::read(p)?,
+            Some(p) => super::provision_check::read(p)?,
             None => TargetFile::default(),
         };
         let mut credentials: BTreeMap<String, BTreeMap<String, Values>> = BTreeMap::new();
@@ -263,16 +257,12 @@ impl Target {
         }
         let defaults = Limits::default();
         let shown = file.map(|p| p.display().to_string()).unwrap_or_default();
-        let provisioning = (!tf.provision.is_empty()).then(|| {
-            Provisioning::new(
-                shown.clone(),
-                tf.name.clone(),
-                tf.provision,
-                tf.max_failed_teardowns.unwrap_or(3),
-                &ledger::default_dir(),
-            )
-        });
-        let reset = tf.reset.map(|r| Reset::new(r, shown.clone()));
+        let plan = Plan {
+            file: shown,
+            provision: tf.provision,
+            max_failed_teardowns: tf.max_failed_teardowns.unwrap_or(3),
+            reset: tf.reset,
+        };
         // Userinfo is registered as a secret and dropped: never printed, never sent.
         let default_base = secrets::strip_userinfo(&if base_url.is_empty() {
             tf.base_url.clone().unwrap_or_default()
@@ -312,22 +302,19 @@ impl Target {
                 },
                 proxy: None,
             },
-            provisioning,
-            reset,
+            plan,
         })
     }
 
     /// Whether the target file provisions fresh entries of a fixture.
     pub fn provisions(&self, service: &str, fixture: &str) -> bool {
-        self.provisioning
-            .as_ref()
-            .is_some_and(|p| p.get(service, fixture).is_some())
+        self.plan.provisions(service, fixture)
     }
 
     /// Whether cases on this fixture take no entry of a static pool: it is provisioned, or the
     /// target is reset before each consuming case (then every case reuses the static values).
     pub fn takes_no_pool_entry(&self, service: &str, fixture: &str) -> bool {
-        self.reset.is_some() || self.provisions(service, fixture)
+        self.plan.reset.is_some() || self.provisions(service, fixture)
     }
 
     /// Why a case using these fixtures must not run destructively here, if so.

@@ -11,7 +11,7 @@ use serde_saphyr::Spanned;
 
 use super::error::HarnessError;
 use super::provision_file::{Provision, ResetSpec};
-use super::target::Values;
+use super::values::Values;
 
 /// A target file (YAML). It names environment variables, never secrets.
 #[derive(Debug, Deserialize)]
@@ -112,7 +112,8 @@ impl Default for TargetFile {
 }
 
 impl TargetFile {
-    /// Reads and parses a target file.
+    /// Reads and parses a target file (its provisioning is checked by
+    /// `provision_check::read`, which the target uses).
     ///
     /// # Errors
     /// [`HarnessError::TargetFile`] with the parser's position when it cannot be read or parsed.
@@ -124,7 +125,6 @@ impl TargetFile {
         let text = std::fs::read_to_string(path).map_err(|e| error(e.to_string()))?;
         let tf: Self = serde_saphyr::from_str_with_options(&text, crate::contract::yaml::options())
             .map_err(|e| error(e.to_string()))?;
-        super::provision_check::check(&tf, &path.display().to_string())?;
         Ok(tf)
     }
 }

@@ -10,7 +10,7 @@ use libtest_mimic::Trial;
 use super::deadline::Deadline;
 use super::policy::{assign_pool_entries, ignore_reason};
 use crate::contract::SpecSet;
-use crate::exec::target::Values;
+use crate::exec::values::Values;
 use crate::exec::{HarnessError, PropSettings, Target, client};
 use crate::generate::{self, Case};
 use crate::report::Record;
@@ -38,6 +38,8 @@ pub struct Suite {
     /// The run's deadline (`CONTRACT_DEADLINE_SECONDS`): when it passes, cases not yet
     /// started are reported as not run.
     pub deadline: Option<Deadline>,
+    /// This run's provisioning and reset against the target.
+    pub session: crate::exec::session::Session,
     /// The HTTP client of this suite's target (made on first use, with the target's limits).
     client: std::sync::OnceLock<client::Client>,
 }
@@ -60,6 +62,7 @@ impl Suite {
         if !target.is_embedded() {
             assign_pool_entries(&mut cases, &specs, &target);
         }
+        let session = crate::exec::session::Session::new(&target);
         Self {
             specs: Arc::new(specs),
             target: Arc::new(target),
@@ -70,6 +73,7 @@ impl Suite {
             reproduce: Reproduce::from_env(Invocation::CargoTest, Path::new("specs")),
             records: Mutex::new(Vec::new()),
             deadline: None,
+            session,
             client: std::sync::OnceLock::new(),
         }
     }

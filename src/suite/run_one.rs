@@ -59,11 +59,11 @@ impl Suite {
         };
         // On a live target: the reset gate and provisioned entries; the case is not run
         // (a harness error) when they cannot be had.
-        let (outcome, provided) = match case_setup::setup(env, case) {
+        let (outcome, provided) = match case_setup::setup(env, &self.session, case) {
             Ok(setup) => {
                 let outcome = run_case(&ctx, &setup.case);
                 let provided = setup.values.clone();
-                setup.release(env);
+                setup.release(env, &self.session);
                 (outcome, provided)
             }
             Err(e) => (
