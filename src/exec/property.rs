@@ -24,11 +24,11 @@ use crate::generate::{BodyOverride, Call, Case, Expect, Property};
 /// A seed per case, from the run's seed and the case name: properties are independent and
 /// each reproducible on its own.
 fn case_rng(seed: u64, name: &str) -> TestRng {
-    let digest = crate::mock::auth::sha256_hex(&[&seed.to_le_bytes(), name.as_bytes()]);
-    let mut bytes = [0u8; 32];
-    for (i, b) in bytes.iter_mut().enumerate() {
-        *b = u8::from_str_radix(&digest[i * 2..i * 2 + 2], 16).unwrap_or(0);
-    }
+    use sha2::Digest;
+    let mut h = sha2::Sha256::new();
+    h.update(seed.to_le_bytes());
+    h.update(name.as_bytes());
+    let bytes: [u8; 32] = h.finalize().into();
     TestRng::from_seed(RngAlgorithm::ChaCha, &bytes)
 }
 
