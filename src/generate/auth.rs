@@ -69,5 +69,6 @@ fn case(op: &Operation, prefix: &str, detail: &str, cred: Cred, about: String, a
             snapshot: true,
         },
         ignore: None,
+        promise: None,
     }
 }

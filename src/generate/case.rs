@@ -219,6 +219,23 @@ pub struct Case {
     pub plan: Plan,
     /// Why it must not run on this target, if so (listed as ignored).
     pub ignore: Option<String>,
+    /// The documented promise it exercises, if it is the documented success or a documented
+    /// error (coverage reads this, never the name).
+    pub promise: Option<Promise>,
+}
+
+/// A documented promise a case exercises.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Promise {
+    /// The documented success.
+    Success,
+    /// The `index`-th documented error of the operation, whose code is `code`.
+    Error {
+        /// Position in the operation's `errors:`.
+        index: usize,
+        /// The code as the page writes it.
+        code: String,
+    },
 }
 
 impl Case {
@@ -284,6 +301,7 @@ mod tests {
             about: String::new(),
             plan,
             ignore: None,
+            promise: None,
         }
     }
 

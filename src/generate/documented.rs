@@ -1,6 +1,6 @@
 //! Cases for what the page documents directly: the success and each error code.
 
-use super::case::{Call, Case, Cred, Expect, Kind, Plan};
+use super::case::{Call, Case, Cred, Expect, Kind, Plan, Promise};
 use crate::contract::{DocError, Operation, Service, Trigger};
 
 /// The documented success of an operation.
@@ -27,6 +27,7 @@ pub fn success(op: &Operation, name_prefix: &str) -> Case {
             snapshot: true,
         },
         ignore: None,
+        promise: Some(Promise::Success),
     }
 }
 
@@ -57,6 +58,7 @@ pub fn granted(op: &Operation, service: &Service, name_prefix: &str) -> Vec<Case
                     snapshot: false,
                 },
                 ignore: None,
+                promise: None,
             })
         })
         .collect()
@@ -126,6 +128,10 @@ pub fn errors(op: &Operation, name_prefix: &str) -> Vec<Case> {
                 },
                 plan,
                 ignore: None,
+                promise: Some(Promise::Error {
+                    index: i,
+                    code: code.clone(),
+                }),
             });
         }
     }
@@ -160,6 +166,7 @@ pub fn content_types(op: &Operation, name_prefix: &str) -> Vec<Case> {
                     snapshot: true,
                 },
                 ignore: None,
+                promise: None,
             }
         })
         .collect()

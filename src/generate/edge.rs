@@ -208,6 +208,7 @@ pub fn cases(op: &Operation, name_prefix: &str) -> Vec<Case> {
                     snapshot: true,
                 },
                 ignore: None,
+                promise: None,
             });
         }
     }

@@ -36,6 +36,7 @@ fn case(
         about,
         plan: Plan::Sequence { steps },
         ignore: None,
+        promise: None,
     }
 }
 

@@ -11,7 +11,7 @@ pub mod properties;
 pub mod stateful;
 pub mod strategy;
 
-pub use case::{BodyOverride, Call, Case, Cred, Expect, Kind, Plan, Property};
+pub use case::{BodyOverride, Call, Case, Cred, Expect, Kind, Plan, Promise, Property};
 
 use crate::contract::SpecSet;
 
@@ -68,5 +68,50 @@ mod tests {
         assert!(names.contains("dataarts::delete_workspace_users::stateful::mixed_user_ids"));
         assert!(names.contains("oneaccess::delete_organization::invalid::edge_org_id_whitespace"));
         assert!(names.contains("enos::remove_user::stateful::after_auth_missing"));
+    }
+
+    #[test]
+    fn every_documented_promise_is_carried_by_its_cases_not_their_names() {
+        let loaded = crate::contract::load(std::path::Path::new("specs")).expect("specs");
+        let all = cases(&loaded.specs);
+        for op in &loaded.specs.operations {
+            let mine = || all.iter().filter(|c| c.operation == op.id);
+            assert_eq!(
+                mine()
+                    .filter(|c| c.promise == Some(Promise::Success))
+                    .count(),
+                1,
+                "{}: one documented success",
+                op.id
+            );
+            for (index, e) in op.errors.iter().enumerate() {
+                let cases: Vec<&Case> = mine()
+                    .filter(|c| matches!(&c.promise, Some(Promise::Error { index: i, .. }) if *i == index))
+                    .collect();
+                assert_eq!(
+                    cases.len(),
+                    e.all_triggers().len(),
+                    "{} {}",
+                    op.id,
+                    e.code_text()
+                );
+                for c in cases {
+                    assert_eq!(
+                        c.promise,
+                        Some(Promise::Error {
+                            index,
+                            code: e.code_text()
+                        })
+                    );
+                    assert_eq!(c.kind, Kind::Error);
+                }
+            }
+        }
+        // Only documented cases carry a promise.
+        assert!(
+            all.iter()
+                .filter(|c| c.promise.is_some())
+                .all(|c| matches!(c.kind, Kind::Success | Kind::Error))
+        );
     }
 }

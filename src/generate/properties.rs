@@ -21,6 +21,7 @@ pub fn cases(op: &Operation, name_prefix: &str) -> Vec<Case> {
                 base: base.clone(),
             },
             ignore: None,
+            promise: None,
         });
     };
     if let Some(body) = op.request.body.json() {

@@ -37,6 +37,7 @@ pub fn cases(op: &Operation, name_prefix: &str) -> Vec<Case> {
                 },
                 plan: Plan::Sequence { steps },
                 ignore: None,
+                promise: None,
             }
         })
         .collect()

@@ -8,19 +8,14 @@ use libtest_mimic::Arguments;
 
 use crate::contract::{AuthScheme, SpecSet};
 use crate::exec::Target;
-use crate::generate::{self, Case, Cred, Kind, Plan};
+use crate::generate::{self, Case, Cred, Plan, Promise};
 
-/// The documented status or code a case exercises, for coverage.
+/// The documented status or code a case exercises, for coverage: read from the promise the
+/// generator gave the case, never parsed out of its name.
 pub(crate) fn documented(case: &Case) -> Option<String> {
-    match case.kind {
-        Kind::Success if case.name.ends_with("::success::documented") => Some("success".into()),
-        // `...::error::<CODE>` and `...::error::<CODE>::<trigger>`: the code.
-        Kind::Error => case
-            .name
-            .split_once("::error::")
-            .and_then(|(_, rest)| rest.split("::").next())
-            .map(str::to_string),
-        _ => None,
+    match case.promise.as_ref()? {
+        Promise::Success => Some("success".into()),
+        Promise::Error { code, .. } => Some(code.clone()),
     }
 }
 
