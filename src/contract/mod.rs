@@ -1,5 +1,6 @@
 //! Specs: the YAML format, its loader with positions, lint rules and the OpenAPI export.
 
+pub mod auth;
 pub mod diagnostic;
 pub mod examples;
 pub mod format;
