@@ -52,9 +52,9 @@ pub enum AuthScheme {
     Basic,
     /// OAuth 2.0 client credentials grant, then `Authorization: Bearer`. Values: `client_id`,
     /// `client_secret` (secret).
-    Oauth2ClientCredentials(OAuth2),
+    Oauth2ClientCredentials(Box<OAuth2>),
     /// A request template whose response yields the token, then applied as a named header.
-    TokenRequest(TokenRequest),
+    TokenRequest(Box<TokenRequest>),
     /// Request signing by a named signer (the only vendor code on the checking side).
     Signed(Signed),
 }

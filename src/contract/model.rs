@@ -46,8 +46,8 @@ pub struct Service {
     pub base_path: String,
     /// Seed documents.
     pub sources: Vec<String>,
-    /// Credential flow.
-    pub auth: Auth,
+    /// Credential flow (see [`super::auth`]).
+    pub auth: super::auth::AuthScheme,
     /// Credential roles by name; `default` always exists.
     pub credentials: BTreeMap<String, CredentialRole>,
     /// How errors are carried.
@@ -70,28 +70,6 @@ impl Service {
             None => format!("<{}>{pointer}", self.name),
         }
     }
-}
-
-/// The vendor's credential flow.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Auth {
-    /// Which flow.
-    pub scheme: AuthScheme,
-    /// Path of the token endpoint.
-    pub token_path: String,
-}
-
-/// The credential flows of AUTH.md.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum AuthScheme {
-    /// OneAccess: client credentials for a token, then `Authorization: Bearer`.
-    OneaccessClientCredentials,
-    /// Huawei IAM: `X-Subject-Token` from `/v3/auth/tokens`, sent as `X-Auth-Token`.
-    IamToken,
-    /// EnOS API gateway: access token plus `apim-signature`.
-    EnosApim,
 }
 
 /// A named credential and the permission codes it grants.

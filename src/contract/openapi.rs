@@ -5,7 +5,8 @@
 
 use serde_json::{Map, Value, json};
 
-use super::model::{AuthScheme, Body, Carrier, DocError, Operation, Service, SpecSet, Trigger};
+use super::auth::{AuthScheme, Endpoint};
+use super::model::{Body, Carrier, DocError, Operation, Service, SpecSet, Trigger};
 
 /// The OpenAPI 3.1 document for a spec set.
 pub fn export(set: &SpecSet) -> Value {
@@ -59,8 +60,11 @@ pub fn export(set: &SpecSet) -> Value {
 
 fn security_schemes(service: &Service) -> Vec<(String, Value)> {
     let n = &service.name;
-    match service.auth.scheme {
-        AuthScheme::OneaccessClientCredentials => {
+    let token_at = |e: Endpoint| match e {
+        Endpoint::Path(p) | Endpoint::Url(p) => p,
+    };
+    match &service.auth {
+        AuthScheme::Oauth2ClientCredentials(o) => {
             let mut scopes = Map::new();
             for role in service.credentials.values() {
                 for g in &role.grants {
@@ -72,47 +76,52 @@ fn security_schemes(service: &Service) -> Vec<(String, Value)> {
                 json!({
                     "type": "oauth2",
                     "description": "Client credentials; calls send Authorization: Bearer {access_token}",
-                    "flows": {"clientCredentials": {"tokenUrl": service.auth.token_path, "scopes": scopes}}
+                    "flows": {"clientCredentials": {"tokenUrl": token_at(o.endpoint()), "scopes": scopes}}
                 }),
             )]
         }
-        AuthScheme::IamToken => vec![(
+        AuthScheme::TokenRequest(t) => vec![(
             format!("{n}_iam_token"),
             json!({
-                "type": "apiKey", "in": "header", "name": "X-Auth-Token",
-                "description": format!("IAM user token: X-Subject-Token of POST {}", service.auth.token_path)
+                "type": "apiKey", "in": "header", "name": t.apply.header,
+                "description": format!("IAM user token: X-Subject-Token of POST {}", token_at(t.request.endpoint()))
             }),
         )],
-        AuthScheme::EnosApim => ["apim-accesstoken", "apim-timestamp", "apim-signature"]
+        AuthScheme::Signed(signed) => ["apim-accesstoken", "apim-timestamp", "apim-signature"]
             .into_iter()
             .map(|h| {
                 (
                     format!("{n}_{}", h.replace('-', "_")),
                     json!({
                         "type": "apiKey", "in": "header", "name": h,
-                        "description": format!("EnOS API gateway header; token from POST {}", service.auth.token_path)
+                        "description": format!("EnOS API gateway header; token from POST {}", signed.token_path)
                     }),
                 )
             })
             .collect(),
+        other => vec![(
+            format!("{n}_{}", other.name()),
+            json!({"type": "http", "scheme": "bearer"}),
+        )],
     }
 }
 
 fn security(op: &Operation, service: &Service) -> Value {
     let n = &service.name;
-    match service.auth.scheme {
-        AuthScheme::OneaccessClientCredentials => Value::Array(
+    match &service.auth {
+        AuthScheme::Oauth2ClientCredentials(_) => Value::Array(
             op.permissions
                 .iter()
                 .map(|p| json!({ format!("{n}_oauth"): [p] }))
                 .collect(),
         ),
-        AuthScheme::IamToken => json!([{ format!("{n}_iam_token"): [] }]),
-        AuthScheme::EnosApim => json!([{
+        AuthScheme::TokenRequest(_) => json!([{ format!("{n}_iam_token"): [] }]),
+        AuthScheme::Signed(_) => json!([{
             format!("{n}_apim_accesstoken"): [],
             format!("{n}_apim_timestamp"): [],
             format!("{n}_apim_signature"): []
         }]),
+        other => json!([{ format!("{n}_{}", other.name()): [] }]),
     }
 }
 

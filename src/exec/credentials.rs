@@ -15,7 +15,8 @@ use super::error::HarnessError;
 use super::request::Prepared;
 use super::target::Target;
 use super::values::Values;
-use crate::contract::{AuthScheme, Service};
+use crate::contract::Service;
+use crate::contract::auth::{AuthScheme, Endpoint};
 use crate::generate::Cred;
 use crate::mock::auth::{enos_params_data, sha256_hex};
 use crate::secrets;
@@ -144,13 +145,13 @@ pub async fn for_role(
         })?;
     if let Some(token) = values.get("token") {
         secrets::register(token);
-        return Ok(match service.auth.scheme {
-            AuthScheme::OneaccessClientCredentials => Credential::Bearer(token.clone()),
-            AuthScheme::IamToken => Credential::IamToken(token.clone()),
-            AuthScheme::EnosApim => Credential::Enos {
+        return Ok(match &service.auth {
+            AuthScheme::TokenRequest(_) => Credential::IamToken(token.clone()),
+            AuthScheme::Signed(_) => Credential::Enos {
                 token: token.clone(),
                 secret: values.get("app_secret").cloned().unwrap_or_default(),
             },
+            _ => Credential::Bearer(token.clone()),
         });
     }
     let base = target.auth_base(&service.name).await?;
@@ -192,8 +193,22 @@ async fn obtain(
     role: &str,
     values: &Values,
 ) -> Result<(Credential, Duration), HarnessError> {
-    let url = format!("{base}{}", service.auth.token_path);
     let fail = |m: String| token_error(service, role, m);
+    let endpoint = match &service.auth {
+        AuthScheme::Oauth2ClientCredentials(o) => o.endpoint(),
+        AuthScheme::TokenRequest(t) => t.request.endpoint(),
+        AuthScheme::Signed(s) => Endpoint::Path(s.token_path.clone()),
+        other => {
+            return Err(fail(format!(
+                "the {} scheme has no token flow: the role must give a `token`",
+                other.name()
+            )));
+        }
+    };
+    let url = match endpoint {
+        Endpoint::Path(p) => format!("{base}{p}"),
+        Endpoint::Url(u) => u,
+    };
     let post = |content_type: &str, body: Vec<u8>| {
         let headers = [("Content-Type".to_string(), content_type.to_string())];
         let url = url.clone();
@@ -213,8 +228,8 @@ async fn obtain(
             ))
         })
     };
-    match service.auth.scheme {
-        AuthScheme::OneaccessClientCredentials => {
+    match &service.auth {
+        AuthScheme::Oauth2ClientCredentials(o) => {
             let form = [
                 ("grant_type", "client_credentials"),
                 ("client_id", value(values, "client_id", service, role)?),
@@ -236,10 +251,13 @@ async fn obtain(
             secrets::register(token);
             Ok((
                 Credential::Bearer(token.to_string()),
-                lifetime(&body["expires_in"], Duration::from_secs(1800)),
+                lifetime(
+                    &body["expires_in"],
+                    Duration::from_secs(o.default_lifetime_seconds),
+                ),
             ))
         }
-        AuthScheme::IamToken => {
+        AuthScheme::TokenRequest(_) => {
             let mut auth = json!({"identity": {"methods": ["password"], "password": {"user": {
                 "name": value(values, "user", service, role)?,
                 "password": value(values, "password", service, role)?,
@@ -263,7 +281,7 @@ async fn obtain(
             secrets::register(&token);
             Ok((Credential::IamToken(token), Duration::from_secs(24 * 3600)))
         }
-        AuthScheme::EnosApim => {
+        AuthScheme::Signed(_) => {
             let app_key = value(values, "app_key", service, role)?;
             let secret = value(values, "app_secret", service, role)?;
             // A fresh timestamp per request: the token service refuses a reused encryption
@@ -301,6 +319,10 @@ async fn obtain(
                 lifetime(&body["data"]["expire"], Duration::from_secs(7200)),
             ))
         }
+        other => Err(fail(format!(
+            "the {} scheme has no token flow: the role must give a `token`",
+            other.name()
+        ))),
     }
 }
 
@@ -364,23 +386,20 @@ pub async fn apply_cred(
             let c = for_role(client, target, service, "expired").await?;
             apply(req, &c);
         }
-        Cred::Malformed => match service.auth.scheme {
-            AuthScheme::OneaccessClientCredentials => {
-                req.set_header("Authorization", "Bearer %%% not a token %%%".into())
+        Cred::Malformed => match &service.auth {
+            AuthScheme::TokenRequest(_) => {
+                req.set_header("X-Auth-Token", "%%% not a token %%%".into())
             }
-            AuthScheme::IamToken => req.set_header("X-Auth-Token", "%%% not a token %%%".into()),
-            AuthScheme::EnosApim => {
+            AuthScheme::Signed(_) => {
                 let c = for_role(client, target, service, "default").await?;
                 apply(req, &c);
                 req.set_header("apim-signature", "not-a-signature".into());
             }
+            _ => req.set_header("Authorization", "Bearer %%% not a token %%%".into()),
         },
-        Cred::Wrong => match service.auth.scheme {
-            AuthScheme::OneaccessClientCredentials => {
-                apply(req, &Credential::Bearer(NEVER_ISSUED.into()))
-            }
-            AuthScheme::IamToken => apply(req, &Credential::IamToken(NEVER_ISSUED.into())),
-            AuthScheme::EnosApim => {
+        Cred::Wrong => match &service.auth {
+            AuthScheme::TokenRequest(_) => apply(req, &Credential::IamToken(NEVER_ISSUED.into())),
+            AuthScheme::Signed(_) => {
                 // The right token signed with a wrong secret.
                 if let Credential::Enos { token, .. } =
                     for_role(client, target, service, "default").await?
@@ -388,6 +407,7 @@ pub async fn apply_cred(
                     sign_enos(req, &token, "not-the-app-secret");
                 }
             }
+            _ => apply(req, &Credential::Bearer(NEVER_ISSUED.into())),
         },
     }
     Ok(())

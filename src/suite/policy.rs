@@ -6,7 +6,8 @@ use std::collections::BTreeMap;
 
 use libtest_mimic::Arguments;
 
-use crate::contract::{AuthScheme, SpecSet};
+use crate::contract::SpecSet;
+use crate::contract::auth::AuthScheme;
 use crate::exec::Target;
 use crate::generate::{self, Case, Cred, Plan, Promise};
 
@@ -41,8 +42,8 @@ pub(crate) fn ignore_reason(case: &Case, specs: &SpecSet, target: &Target) -> Op
         {
             return Some(missing);
         }
-        // EnOS's malformed and wrong signatures are made with the default token.
-        let enos = service.is_some_and(|s| s.auth.scheme == AuthScheme::EnosApim);
+        // Signed requests' malformed and wrong signatures are made with the default token.
+        let enos = service.is_some_and(|s| matches!(s.auth, AuthScheme::Signed(_)));
         let role = match &call.cred {
             Cred::Role(r) => Some(r.as_str()),
             Cred::Expired => Some("expired"),
