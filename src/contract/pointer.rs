@@ -9,7 +9,7 @@ use super::model::pointer_segments;
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum PointerError {
     /// A value on the way is neither an object nor a list.
-    #[error("`{pointer}`: the value at `{at}` is {found}, not an object or a list")]
+    #[error("the value at `{at}` is {found}, not an object or a list")]
     NotAContainer {
         /// The whole pointer.
         pointer: String,
@@ -19,7 +19,7 @@ pub enum PointerError {
         found: &'static str,
     },
     /// A list index that is not a number, or past the end of the list.
-    #[error("`{pointer}`: `{segment}` at `{at}` is not an index of a list of {len}")]
+    #[error("`{segment}` at `{at}` is not an index of a list of {len}")]
     BadIndex {
         /// The whole pointer.
         pointer: String,
@@ -30,6 +30,16 @@ pub enum PointerError {
         /// The list's length.
         len: usize,
     },
+}
+
+impl PointerError {
+    /// The pointer that could not be applied.
+    pub fn pointer(&self) -> &str {
+        match self {
+            PointerError::NotAContainer { pointer, .. }
+            | PointerError::BadIndex { pointer, .. } => pointer,
+        }
+    }
 }
 
 fn kind(v: &Value) -> &'static str {
@@ -225,12 +235,13 @@ mod tests {
         let e = set(&mut b, "/name/first", json!(1)).expect_err("scalar on the way");
         assert_eq!(
             e.to_string(),
-            "`/name/first`: the value at `/name` is a string, not an object or a list"
+            "the value at `/name` is a string, not an object or a list"
         );
+        assert_eq!(e.pointer(), "/name/first");
         let e = set(&mut b, "/list/5", json!(1)).expect_err("past the end");
         assert_eq!(
             e.to_string(),
-            "`/list/5`: `5` at `/list` is not an index of a list of 1"
+            "`5` at `/list` is not an index of a list of 1"
         );
         let e = set(&mut b, "/list/x/y", json!(1)).expect_err("not an index");
         assert!(matches!(e, PointerError::BadIndex { .. }), "{e}");

@@ -661,7 +661,7 @@ fn check_param_values(
                         "`{name}:` under `success.case.{word}`, or a value `{name}` of fixture `{}`",
                         case.fixture
                     ))
-                    .hint("or `required: false` if the page does not require it"),
+                    .hint("if the page does not require it, write `required: false`"),
                 );
             }
         }
@@ -686,11 +686,13 @@ fn check_pointers(
         }
         let mut body = template.clone();
         if let Err(e) = pointer::set(&mut body, k, v.clone()) {
-            errors.push(err(
+            errors.push(Diagnostic::at(
                 file,
                 &format!("{tptr}/input/body/{}", escape_token(k)),
+                Anchor::Key,
+                Severity::Error,
                 "body-pointer",
-                format!("the success request's body cannot take this value: {e}"),
+                format!("cannot set `{k}` in the success request's body: {e}"),
             ));
         }
     }

@@ -269,7 +269,7 @@ pub fn prepare_with(
                         pointer::set(&mut body, k, fill(v, &values)).map_err(|e| {
                             HarnessError::BodyChange {
                                 op: op.id.clone(),
-                                message: e.to_string(),
+                                message: format!("cannot set `{}`: {e}", e.pointer()),
                             }
                         })?;
                     }
