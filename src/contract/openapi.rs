@@ -379,4 +379,64 @@ mod tests {
         }
         assert_eq!(doc["openapi"], "3.1.0");
     }
+
+    #[test]
+    fn several_services_join_their_titles_and_list_each() {
+        let loaded = crate::contract::load(std::path::Path::new("specs")).expect("specs load");
+        let doc = export(&loaded.specs);
+        let title = doc["info"]["title"].as_str().unwrap_or_default();
+        let description = doc["info"]["description"].as_str().unwrap_or_default();
+        for s in loaded.specs.services.values() {
+            assert!(title.contains(&s.title), "{title}");
+            assert!(
+                description.contains(&format!("- `{}`: {}", s.name, s.title)),
+                "{description}"
+            );
+        }
+    }
+
+    #[test]
+    fn one_service_gives_its_title_description_parameters_and_statuses() {
+        let loaded = crate::contract::load(std::path::Path::new("tests/golden/specs/breadth"))
+            .expect("breadth spec loads");
+        let doc = export(&loaded.specs);
+        assert_eq!(doc["info"]["title"], "A small service");
+        let description = doc["info"]["description"].as_str().unwrap_or_default();
+        assert!(
+            description.starts_with("Things and their owners, for the format's breadth\n\n"),
+            "{description}"
+        );
+        assert_eq!(
+            doc["tags"][0]["description"],
+            "A small service. Things and their owners, for the format's breadth"
+        );
+        let op = &doc["paths"]["/things/{thing_id}"]["put"];
+        let params = op["parameters"].as_array().cloned().unwrap_or_default();
+        let find = |name: &str| {
+            params
+                .iter()
+                .find(|p| p["name"] == name)
+                .cloned()
+                .unwrap_or_default()
+        };
+        assert_eq!(find("thing_id")["in"], "path");
+        assert_eq!(
+            find("page_size"),
+            json!({"name": "page_size", "in": "query", "required": true, "description": "",
+                   "schema": {"type": "integer", "minimum": 1, "maximum": 100}})
+        );
+        assert_eq!(find("dry_run")["required"], false);
+        assert_eq!(find("X-Tenant")["in"], "header");
+        assert_eq!(find("X-Tenant")["required"], true);
+        assert_eq!(params.len(), 4);
+        for status in ["200", "202"] {
+            assert_eq!(
+                op["responses"][status]["description"], "The documented success",
+                "{status}"
+            );
+        }
+        let triggers = &op["x-contract-error-codes"][1]["triggers"];
+        assert_eq!(triggers[0]["input"]["query"], json!({"page_size": 0}));
+        assert!(op.get("x-contract-source").is_none());
+    }
 }
