@@ -358,5 +358,19 @@ fn a_server_ignoring_the_query_bound_fails_the_cases_about_it() {
     assert!(text.contains("/search?limit=500'"), "{text}");
     assert!(text.contains("-H 'X-Request-Id: req-shelf-1'"), "{text}");
     assert!(text.contains("-H 'X-Auth-Token: [REDACTED]'"), "{text}");
+    // The generated input's violation names the parameter's schema as the promise broken.
+    let text = all
+        .split("contract violation in shop::search_items::invalid::query_limit")
+        .nth(1)
+        .unwrap_or_default();
+    let spec_line = text
+        .lines()
+        .find(|l| l.trim_start().starts_with("spec:"))
+        .unwrap_or_default();
+    assert!(
+        spec_line.contains("search_items.yaml:11:"),
+        "the limit's schema is on line 11: {text}"
+    );
+    assert!(text.contains("minimal input"), "{text}");
     assert!(!all.contains(TOKEN), "{all}");
 }

@@ -41,6 +41,9 @@ struct PropertySetup {
     /// valid body in an invalid-input property). Applied before sending, and again to the
     /// shrunk input before it is reported.
     scope: Scope,
+    /// Where the promise of rejection comes from, when not the request body: `(the request
+    /// body's location, the parameter schema's)` (a query or header parameter's schema).
+    relocate: Option<(String, String)>,
 }
 
 fn any_input() -> Scope {
@@ -136,6 +139,7 @@ fn setup_unmarked(ctx: &Ctx<'_>, op: &Operation, property: &Property) -> Option<
                 .boxed(),
                 expect: Expect::Rejected,
                 scope,
+                relocate: None,
             })
         }
         Property::MalformedBody => {
@@ -168,6 +172,7 @@ fn setup_unmarked(ctx: &Ctx<'_>, op: &Operation, property: &Property) -> Option<
                 .boxed(),
                 expect: Expect::Rejected,
                 scope,
+                relocate: None,
             })
         }
         Property::UnknownValue { value, code } => {
@@ -182,6 +187,7 @@ fn setup_unmarked(ctx: &Ctx<'_>, op: &Operation, property: &Property) -> Option<
                     .boxed(),
                 expect: Expect::Error(code.clone()),
                 scope: any_input(),
+                relocate: None,
             })
         }
         Property::InvalidParam { location, name } => {
@@ -207,10 +213,18 @@ fn setup_unmarked(ctx: &Ctx<'_>, op: &Operation, property: &Property) -> Option<
                     input
                 })
                 .boxed();
+            let relocate = Some((
+                op.locate("/request/body"),
+                op.locate(&format!(
+                    "/parameters/{}/schema",
+                    crate::contract::source::escape_token(name)
+                )),
+            ));
             Some(PropertySetup {
                 strategy,
                 expect: Expect::Rejected,
                 scope,
+                relocate,
             })
         }
         Property::ValidInput => {
@@ -243,6 +257,7 @@ fn setup_unmarked(ctx: &Ctx<'_>, op: &Operation, property: &Property) -> Option<
                 strategy,
                 expect: Expect::Documented,
                 scope,
+                relocate: None,
             })
         }
     }
@@ -541,7 +556,12 @@ impl Probe<'_, '_> {
         };
         let call = self.call_for(minimal);
         match runtime().block_on(exchange(ctx, base, &call, &setup.expect)) {
-            Ok((ex, failures)) => {
+            Ok((ex, mut failures)) => {
+                if let Some((body, param)) = &setup.relocate {
+                    for f in failures.iter_mut().filter(|f| f.spec_at == *body) {
+                        f.spec_at.clone_from(param);
+                    }
+                }
                 let failures = if failures.is_empty() {
                     vec![Failure::new(
                         "flaky",
