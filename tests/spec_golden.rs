@@ -111,6 +111,11 @@ fn a_body_pointer_that_cannot_apply_to_the_success_body() {
 }
 
 #[test]
+fn parameter_mistakes_are_all_reported() {
+    golden("parameter_mistakes");
+}
+
+#[test]
 fn a_spec_with_every_new_format_feature_loads() {
     golden("breadth");
 }

@@ -586,9 +586,11 @@ fn unknown_param(
         return;
     }
     let declared: Vec<&str> = op.params_in(location).map(|(n, _)| n.as_str()).collect();
-    let mut d = err(
+    let mut d = Diagnostic::at(
         file,
         ptr,
+        Anchor::Key,
+        Severity::Error,
         "unknown-parameter",
         format!("`{name}` is not a {} parameter", location.word()),
     )
