@@ -248,6 +248,41 @@ mod tests {
         assert_eq!(b, json!({"name": "x", "list": [1]}), "unchanged on error");
     }
 
+    fn escaped(segments: &[String]) -> String {
+        segments
+            .iter()
+            .map(|s| format!("/{}", s.replace('~', "~0").replace('/', "~1")))
+            .collect()
+    }
+
+    proptest::proptest! {
+        /// Any pointer of names (with `/` and `~` inside) into any object body: after a set,
+        /// serde_json's own pointer lookup finds the value there and every other top-level
+        /// field is untouched; a remove then takes exactly that value away.
+        #[test]
+        fn set_then_remove_round_trips(
+            segments in proptest::collection::vec("[a-z/~0-9]{0,4}", 1..5),
+            others in proptest::collection::btree_map("[A-Z]{1,3}", 0i64..9, 0..4),
+            value in 0i64..1000,
+        ) {
+            let mut body = Value::Object(others.iter().map(|(k, v)| (k.clone(), json!(v))).collect());
+            let before = body.clone();
+            let key = escaped(&segments);
+            proptest::prop_assert!(set(&mut body, &key, json!(value)).is_ok());
+            proptest::prop_assert_eq!(body.pointer(&key), Some(&json!(value)));
+            for (k, v) in &others {
+                if *k != segments[0] {
+                    proptest::prop_assert_eq!(&body[k.as_str()], &json!(v));
+                }
+            }
+            proptest::prop_assert!(remove(&mut body, &key));
+            proptest::prop_assert_eq!(body.pointer(&key), None);
+            if segments.len() == 1 {
+                proptest::prop_assert_eq!(body, before);
+            }
+        }
+    }
+
     #[test]
     fn top_fields() {
         assert_eq!(top_field("/owner/name"), "owner");

@@ -452,6 +452,23 @@ mod tests {
         }
     }
 
+    proptest::proptest! {
+        /// Any names and values come back as they were from the query string (as the EnOS
+        /// signer and servers decode it), and the query string itself is plain ASCII with no
+        /// separator inside a name or value.
+        #[test]
+        fn query_strings_round_trip(pairs in proptest::collection::vec((".{1,8}", ".{0,12}"), 1..5)) {
+            let q = query_string(&pairs);
+            proptest::prop_assert!(q.is_ascii());
+            let rest = q.strip_prefix('?').unwrap_or_default();
+            proptest::prop_assert_eq!(rest.matches('&').count(), pairs.len() - 1);
+            proptest::prop_assert_eq!(rest.matches('=').count(), pairs.len());
+            let decoded: Vec<(String, String)> =
+                serde_urlencoded::from_str(rest).map_err(|e| proptest::test_runner::TestCaseError::fail(e.to_string()))?;
+            proptest::prop_assert_eq!(decoded, pairs);
+        }
+    }
+
     #[test]
     fn segments_are_percent_encoded() {
         let s = percent_encoding::utf8_percent_encode("a b/中", SEGMENT).to_string();
