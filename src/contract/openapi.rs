@@ -5,9 +5,8 @@
 
 use serde_json::{Map, Value, json};
 
-use super::model::{
-    AuthScheme, Body, Carrier, DocError, Operation, ParamIn, Service, SpecSet, Trigger,
-};
+use super::model::ParamIn;
+use super::model::{AuthScheme, Body, Carrier, DocError, Operation, Service, SpecSet, Trigger};
 
 /// The OpenAPI 3.1 document for a spec set.
 pub fn export(set: &SpecSet) -> Value {
