@@ -96,6 +96,31 @@ fn several_mistakes_are_all_reported() {
 }
 
 #[test]
+fn a_required_query_parameter_without_a_value_source() {
+    golden("query_without_value");
+}
+
+#[test]
+fn a_path_parameter_not_in_the_template() {
+    golden("path_parameter_not_in_template");
+}
+
+#[test]
+fn a_body_pointer_that_cannot_apply_to_the_success_body() {
+    golden("body_pointer_through_a_value");
+}
+
+#[test]
+fn parameter_mistakes_are_all_reported() {
+    golden("parameter_mistakes");
+}
+
+#[test]
+fn a_spec_with_every_new_format_feature_loads() {
+    golden("breadth");
+}
+
+#[test]
 fn the_valid_base_spec_loads() {
     golden("valid");
 }

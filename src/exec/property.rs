@@ -13,11 +13,11 @@ use super::error::HarnessError;
 use super::outcome::{Outcome, PropertyFailure, Verdict, error, finish};
 use super::runtime::runtime;
 use crate::check::Failure;
-use crate::contract::Operation;
+use crate::contract::{Operation, ParamIn};
 use crate::generate::live_ids;
 use crate::generate::strategy::{
-    Input, invalid_field_body, malformed_body, non_object_body, parses_valid, path_value,
-    unknown_value, valid_value,
+    Input, header_safe, invalid_field_body, invalid_param_value, malformed_body, non_object_body,
+    param_json, parses_valid, path_value, unknown_value, valid_param_value, valid_value,
 };
 use crate::generate::{BodyOverride, Call, Case, Expect, Property};
 
@@ -41,6 +41,9 @@ struct PropertySetup {
     /// valid body in an invalid-input property). Applied before sending, and again to the
     /// shrunk input before it is reported.
     scope: Scope,
+    /// Where the promise of rejection comes from, when not the request body: `(the request
+    /// body's location, the parameter schema's)` (a query or header parameter's schema).
+    relocate: Option<(String, String)>,
 }
 
 fn any_input() -> Scope {
@@ -49,8 +52,40 @@ fn any_input() -> Scope {
 
 fn body_input(body: BodyOverride) -> Input {
     Input {
-        values: Default::default(),
         body: Some(body),
+        ..Input::default()
+    }
+}
+
+/// The generated query or header parameters of an input.
+fn params_of(
+    input: &Input,
+    location: ParamIn,
+) -> &std::collections::BTreeMap<String, Option<String>> {
+    match location {
+        ParamIn::Header => &input.headers,
+        _ => &input.query,
+    }
+}
+
+/// Why a generated value of a query or header parameter breaks its schema (`Ok`), or why it
+/// does not (`Err`): a value is read as [`param_json`] reads it; leaving the parameter out
+/// breaks only a required one; a header value that cannot be sent is no input at all.
+fn param_violation(
+    validator: &jsonschema::Validator,
+    schema: &serde_json::Value,
+    value: Option<&str>,
+    required: bool,
+    header: bool,
+) -> Result<String, String> {
+    match value {
+        None if required => Ok("leaves out the required parameter".into()),
+        None => Err("left out, and not required".into()),
+        Some(text) if header && !header_safe(text) => Err("not sendable as a header value".into()),
+        Some(text) => match validator.iter_errors(&param_json(schema, text)).next() {
+            Some(e) => Ok(format!("violates the parameter schema: {}", e.masked())),
+            None => Err("valid under the parameter schema".into()),
+        },
     }
 }
 
@@ -104,6 +139,7 @@ fn setup_unmarked(ctx: &Ctx<'_>, op: &Operation, property: &Property) -> Option<
                 .boxed(),
                 expect: Expect::Rejected,
                 scope,
+                relocate: None,
             })
         }
         Property::MalformedBody => {
@@ -136,6 +172,7 @@ fn setup_unmarked(ctx: &Ctx<'_>, op: &Operation, property: &Property) -> Option<
                 .boxed(),
                 expect: Expect::Rejected,
                 scope,
+                relocate: None,
             })
         }
         Property::UnknownValue { value, code } => {
@@ -145,11 +182,49 @@ fn setup_unmarked(ctx: &Ctx<'_>, op: &Operation, property: &Property) -> Option<
                 strategy: unknown_value(known)
                     .prop_map(move |v| Input {
                         values: [(name.clone(), mark_live(live, v))].into(),
-                        body: None,
+                        ..Input::default()
                     })
                     .boxed(),
                 expect: Expect::Error(code.clone()),
                 scope: any_input(),
+                relocate: None,
+            })
+        }
+        Property::InvalidParam { location, name } => {
+            let p = op.parameters.get(name)?;
+            let schema = p.schema.clone()?;
+            let validator = p.compiled.0.clone()?;
+            let (location, required, header) =
+                (*location, p.is_required(), *location == ParamIn::Header);
+            let key = name.clone();
+            let scope: Scope = Box::new(move |i| match params_of(i, location).get(&key) {
+                Some(v) => param_violation(&validator, &schema, v.as_deref(), required, header),
+                None => Err("the parameter is not generated".into()),
+            });
+            let key = name.clone();
+            let strategy = invalid_param_value(p.schema.as_ref()?, required, header)
+                .prop_map(move |v| {
+                    let mut input = Input::default();
+                    let map = match location {
+                        ParamIn::Header => &mut input.headers,
+                        _ => &mut input.query,
+                    };
+                    map.insert(key.clone(), v);
+                    input
+                })
+                .boxed();
+            let relocate = Some((
+                op.locate("/request/body"),
+                op.locate(&format!(
+                    "/parameters/{}/schema",
+                    crate::contract::source::escape_token(name)
+                )),
+            ));
+            Some(PropertySetup {
+                strategy,
+                expect: Expect::Rejected,
+                scope,
+                relocate,
             })
         }
         Property::ValidInput => {
@@ -170,15 +245,86 @@ fn setup_unmarked(ctx: &Ctx<'_>, op: &Operation, property: &Property) -> Option<
                     .boxed(),
                 None => proptest::strategy::Just(None).boxed(),
             };
+            let strategy = (values, body_strategy)
+                .prop_map(|(values, body)| Input {
+                    values,
+                    body,
+                    ..Input::default()
+                })
+                .boxed();
+            let (strategy, scope) = with_valid_params(op, strategy);
             Some(PropertySetup {
-                strategy: (values, body_strategy)
-                    .prop_map(|(values, body)| Input { values, body })
-                    .boxed(),
+                strategy,
                 expect: Expect::Documented,
-                scope: any_input(),
+                scope,
+                relocate: None,
             })
         }
     }
+}
+
+/// The valid-input strategy with values for the operation's query and header parameters (the
+/// strategy as it is when it has none, so that every earlier seed reproduces), and a scope that
+/// keeps only inputs whose parameters are valid under their schemas.
+fn with_valid_params(
+    op: &Operation,
+    strategy: BoxedStrategy<Input>,
+) -> (BoxedStrategy<Input>, Scope) {
+    type Params = Vec<(ParamIn, String, BoxedStrategy<Option<String>>)>;
+    let mut params: Params = Vec::new();
+    let mut checks = Vec::new();
+    for location in [ParamIn::Query, ParamIn::Header] {
+        for (name, p) in op.params_in(location) {
+            let schema = p
+                .schema
+                .clone()
+                .unwrap_or_else(|| serde_json::json!({"type": "string"}));
+            let header = location == ParamIn::Header;
+            params.push((
+                location,
+                name.clone(),
+                valid_param_value(&schema, p.is_required(), header),
+            ));
+            checks.push((location, name.clone(), schema, p.compiled.0.clone(), header));
+        }
+    }
+    if params.is_empty() {
+        return (strategy, any_input());
+    }
+    let mut keys: Vec<(ParamIn, String)> = Vec::new();
+    let mut strategies: Vec<BoxedStrategy<Option<String>>> = Vec::new();
+    for (l, n, s) in params {
+        keys.push((l, n));
+        strategies.push(s);
+    }
+    let strategy = (strategy, strategies)
+        .prop_map(move |(mut input, values)| {
+            for ((location, name), v) in keys.iter().zip(values) {
+                match location {
+                    ParamIn::Header => input.headers.insert(name.clone(), v),
+                    _ => input.query.insert(name.clone(), v),
+                };
+            }
+            input
+        })
+        .boxed();
+    let scope: Scope = Box::new(move |i| {
+        for (location, name, schema, validator, header) in &checks {
+            let Some(Some(text)) = params_of(i, *location).get(name) else {
+                continue;
+            };
+            if *header && !header_safe(text) {
+                return Err(format!("header {name} is not sendable"));
+            }
+            if let Some(v) = validator
+                && !v.is_valid(&param_json(schema, text))
+            {
+                return Err(format!("{} {name} is invalid", location.word()));
+            }
+        }
+        Ok(String::new())
+    });
+    (strategy, scope)
 }
 
 /// What one generated input showed.
@@ -282,6 +428,18 @@ impl Probe<'_, '_> {
         let mut call = self.base_call.clone();
         call.values.extend(input.values.clone());
         call.body.clone_from(&input.body);
+        for (map, generated) in [
+            (&mut call.input.query, &input.query),
+            (&mut call.input.headers, &input.headers),
+        ] {
+            for (k, v) in generated {
+                map.insert(
+                    k.clone(),
+                    v.clone()
+                        .map_or(serde_json::Value::Null, serde_json::Value::String),
+                );
+            }
+        }
         call
     }
 
@@ -398,7 +556,12 @@ impl Probe<'_, '_> {
         };
         let call = self.call_for(minimal);
         match runtime().block_on(exchange(ctx, base, &call, &setup.expect)) {
-            Ok((ex, failures)) => {
+            Ok((ex, mut failures)) => {
+                if let Some((body, param)) = &setup.relocate {
+                    for f in failures.iter_mut().filter(|f| f.spec_at == *body) {
+                        f.spec_at.clone_from(param);
+                    }
+                }
                 let failures = if failures.is_empty() {
                     vec![Failure::new(
                         "flaky",

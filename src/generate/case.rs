@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use serde_json::Value;
 
-use crate::contract::InputChange;
+use crate::contract::{InputChange, ParamIn};
 
 /// The kinds of case, in the order they are listed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -158,6 +158,14 @@ pub enum Property {
     },
     /// Malformed JSON (sent with the JSON Content-Type) is rejected.
     MalformedBody,
+    /// Requests whose query or header parameter `name` violates its schema (or leave it out,
+    /// when it is required) are rejected.
+    InvalidParam {
+        /// Query or header.
+        location: ParamIn,
+        /// The parameter.
+        name: String,
+    },
     /// Any value that names nothing gives the documented error.
     UnknownValue {
         /// The value name (`org_id`).

@@ -84,6 +84,7 @@ mod tests {
             let input = Input {
                 values: [("org_id".to_string(), path.clone())].into(),
                 body: Some(BodyOverride::Json(json!({"userId": user, "user_ids": ids, "note": other}))),
+                ..Input::default()
             };
             let fields = ["userId".to_string(), "user_ids".to_string()];
             let marked = mark_input(input, &fields);

@@ -71,6 +71,29 @@ mod tests {
     }
 
     #[test]
+    fn the_new_format_features_name_their_cases() {
+        let loaded = crate::contract::load(std::path::Path::new("tests/golden/specs/breadth"))
+            .expect("breadth spec");
+        let names: BTreeSet<String> = cases(&loaded.specs).into_iter().map(|c| c.name).collect();
+        for name in [
+            "svc::update_thing::success::documented",
+            "svc::update_thing::error::THING.0001",
+            "svc::update_thing::error::THING.0001::remove_owner_name",
+            "svc::update_thing::error::THING.0001::body_owner_tags_1_empty",
+            "svc::update_thing::error::THING.0001::remove_owner_tags_0",
+            "svc::update_thing::error::THING.0002",
+            "svc::update_thing::error::THING.0002::query_page_size_absent",
+            "svc::update_thing::error::THING.0003",
+            "svc::update_thing::invalid::query_page_size",
+            "svc::update_thing::invalid::query_dry_run",
+            "svc::update_thing::invalid::header_X-Tenant",
+            "svc::update_thing::valid::documented_responses",
+        ] {
+            assert!(names.contains(name), "{name} missing from {names:#?}");
+        }
+    }
+
+    #[test]
     fn every_documented_promise_is_carried_by_its_cases_not_their_names() {
         let loaded = crate::contract::load(std::path::Path::new("specs")).expect("specs");
         let all = cases(&loaded.specs);

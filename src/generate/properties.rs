@@ -2,7 +2,9 @@
 
 use super::case::{Call, Case, Kind, Plan, Property};
 use super::strategy::field_names;
-use crate::contract::{Operation, Trigger};
+use super::strategy::param_can_be_invalid;
+use crate::contract::source::escape_token;
+use crate::contract::{Operation, ParamIn, Trigger};
 
 /// The property cases of an operation.
 pub fn cases(op: &Operation, name_prefix: &str) -> Vec<Case> {
@@ -51,6 +53,34 @@ pub fn cases(op: &Operation, name_prefix: &str) -> Vec<Case> {
                 .into(),
             Property::MalformedBody,
         );
+    }
+    for location in [ParamIn::Query, ParamIn::Header] {
+        for (name, p) in op.params_in(location) {
+            let Some(schema) = &p.schema else {
+                continue;
+            };
+            if !param_can_be_invalid(schema, p.is_required()) {
+                continue;
+            }
+            let word = location.word();
+            push(
+                Kind::Invalid,
+                format!("{word}_{name}"),
+                &format!("/parameters/{}/schema", escape_token(name)),
+                format!(
+                    "requests whose {word} parameter `{name}` violates its schema{} are rejected with an error body, never a success or 5xx",
+                    if p.is_required() {
+                        " (or is left out)"
+                    } else {
+                        ""
+                    }
+                ),
+                Property::InvalidParam {
+                    location,
+                    name: name.clone(),
+                },
+            );
+        }
     }
     let mut seen = std::collections::BTreeSet::new();
     for (i, e) in op.errors.iter().enumerate() {

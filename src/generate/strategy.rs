@@ -10,13 +10,18 @@ use serde_json::{Map, Value, json};
 
 use super::case::BodyOverride;
 
-/// One generated input: literal values for path parameters or body placeholders, and a body.
-#[derive(Debug, Clone, PartialEq)]
+/// One generated input: literal values for path parameters or body placeholders, a body, and
+/// query and header parameters.
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Input {
     /// Values replacing fixture values (`org_id`).
     pub values: BTreeMap<String, String>,
     /// The body replacing the documented one.
     pub body: Option<BodyOverride>,
+    /// Query parameters replacing the documented ones (`None`: left out).
+    pub query: BTreeMap<String, Option<String>>,
+    /// Header parameters replacing the documented ones (`None`: left out).
+    pub headers: BTreeMap<String, Option<String>>,
 }
 
 fn show(s: &str) -> String {
@@ -44,6 +49,14 @@ impl fmt::Display for Input {
                     .map_or("(none)".to_string(), |c| format!("{c:?}"))
             )),
             None => {}
+        }
+        for (word, map) in [("query", &self.query), ("header", &self.headers)] {
+            for (k, v) in map {
+                parts.push(match v {
+                    Some(v) => format!("{word} {k} = {}", visible(&show(v))),
+                    None => format!("{word} {k} left out"),
+                });
+            }
         }
         f.write_str(&parts.join("; "))
     }
@@ -361,6 +374,235 @@ pub fn malformed_body(schema: &Value, json_content_type: String) -> BoxedStrateg
     proptest::strategy::Union::new(vec![truncated, garbage]).boxed()
 }
 
+/// The JSON value a query or header text stands for under `schema`: a number or boolean where
+/// the schema allows one and the text reads as one, the text itself otherwise (how OpenAPI
+/// tools read simple parameters).
+pub fn param_json(schema: &Value, text: &str) -> Value {
+    let types = types_of(schema);
+    let number = |t: &str| types.contains(&t);
+    if number("integer")
+        && let Ok(i) = text.parse::<i64>()
+    {
+        return json!(i);
+    }
+    if number("number")
+        && let Ok(f) = text.parse::<f64>()
+        && let Some(n) = serde_json::Number::from_f64(f)
+    {
+        return Value::Number(n);
+    }
+    if number("integer")
+        && let Ok(f) = text.parse::<f64>()
+        && let Some(n) = serde_json::Number::from_f64(f)
+    {
+        // `1.5` for an integer: a number, and the wrong one.
+        return Value::Number(n);
+    }
+    if number("boolean") && (text == "true" || text == "false") {
+        return Value::Bool(text == "true");
+    }
+    Value::String(text.to_string())
+}
+
+/// Whether a text can be sent as a header value (visible ASCII, spaces and tabs inside).
+pub fn header_safe(text: &str) -> bool {
+    text.bytes()
+        .all(|b| b == b'\t' || (0x20..0x7f).contains(&b))
+}
+
+fn number_of(schema: &Value, key: &str) -> Option<f64> {
+    schema.get(key).and_then(Value::as_f64)
+}
+
+/// Text for a number: without a fraction for whole numbers.
+fn number_text(n: f64) -> String {
+    if n.fract() == 0.0 && n.abs() < 1e15 {
+        format!("{}", n as i64)
+    } else {
+        n.to_string()
+    }
+}
+
+/// `len` characters of ASCII (headers) or with non-ASCII pieces (queries), shrinking by
+/// length as [`long_string`] does.
+fn text_of_length(min: usize, max: usize, ascii: bool) -> BoxedStrategy<String> {
+    if ascii {
+        (min..=max).prop_map(|len| "x".repeat(len)).boxed()
+    } else {
+        long_string(min, max)
+    }
+}
+
+/// Short texts of every sort a query or header carries (`ascii`: header-safe only).
+fn any_text(ascii: bool) -> BoxedStrategy<String> {
+    if ascii {
+        "[a-zA-Z0-9 _.:/=+-]{0,16}".boxed()
+    } else {
+        prop_oneof![
+            3 => "[a-zA-Z0-9_-]{0,16}",
+            2 => "[a-z0-9 &=+%#?/äöü中文😀]{1,16}",
+        ]
+        .boxed()
+    }
+}
+
+/// Values of a query or header parameter that its schema does not allow (`None`: the
+/// parameter left out, when it is required): text that is no number where the schema wants
+/// one, numbers past its bounds, texts too short or too long, any text where it fixes an
+/// `enum`, `const` or `pattern`. Some can be valid by chance: callers re-check and skip those
+/// (see [`param_json`]). `ascii`: header-safe texts only.
+pub fn invalid_param_value(
+    schema: &Value,
+    required: bool,
+    ascii: bool,
+) -> BoxedStrategy<Option<String>> {
+    let mut choices: Vec<(u32, BoxedStrategy<String>)> = vec![(1, any_text(ascii))];
+    let types = types_of(schema);
+    let numeric = types.iter().any(|t| matches!(*t, "integer" | "number"));
+    if !types.is_empty() && !types.contains(&"string") {
+        choices.push((2, "[a-zA-Z_-]{0,8}".boxed()));
+        if types.contains(&"integer") && !types.contains(&"number") {
+            choices.push((
+                1,
+                (-1000i64..1000, 1u8..100)
+                    .prop_map(|(i, f)| format!("{i}.{f}"))
+                    .boxed(),
+            ));
+        }
+    }
+    if numeric {
+        if let Some(m) = number_of(schema, "minimum") {
+            choices.push((
+                2,
+                (1u32..1000)
+                    .prop_map(move |k| number_text(m - f64::from(k)))
+                    .boxed(),
+            ));
+        }
+        if let Some(m) = number_of(schema, "exclusiveMinimum") {
+            choices.push((
+                2,
+                (0u32..1000)
+                    .prop_map(move |k| number_text(m - f64::from(k)))
+                    .boxed(),
+            ));
+        }
+        if let Some(m) = number_of(schema, "maximum") {
+            choices.push((
+                2,
+                (1u32..1000)
+                    .prop_map(move |k| number_text(m + f64::from(k)))
+                    .boxed(),
+            ));
+        }
+        if let Some(m) = number_of(schema, "exclusiveMaximum") {
+            choices.push((
+                2,
+                (0u32..1000)
+                    .prop_map(move |k| number_text(m + f64::from(k)))
+                    .boxed(),
+            ));
+        }
+    }
+    if let Some(n) = schema.get("maxLength").and_then(Value::as_u64) {
+        let n = n as usize;
+        choices.push((2, text_of_length(n + 1, n + 64, ascii)));
+    }
+    if let Some(n) = schema
+        .get("minLength")
+        .and_then(Value::as_u64)
+        .filter(|&n| n > 0)
+    {
+        choices.push((2, text_of_length(0, n as usize - 1, ascii)));
+    }
+    let mut out: Vec<(u32, BoxedStrategy<Option<String>>)> = choices
+        .into_iter()
+        .map(|(w, s)| (w, s.prop_map(Some).boxed()))
+        .collect();
+    if required {
+        out.push((2, Just(None).boxed()));
+    }
+    proptest::strategy::Union::new_weighted(out).boxed()
+}
+
+/// Whether some value of a parameter breaks its schema (or, required, leaving it out does):
+/// an unconstrained string parameter that may be left out has no invalid value.
+pub fn param_can_be_invalid(schema: &Value, required: bool) -> bool {
+    let types = types_of(schema);
+    let any_text_fits = types.is_empty() || types.contains(&"string");
+    let string_rule = ["maxLength", "pattern", "enum", "const", "format"]
+        .iter()
+        .any(|k| schema.get(*k).is_some())
+        || schema
+            .get("minLength")
+            .and_then(Value::as_u64)
+            .is_some_and(|n| n > 0);
+    required || !any_text_fits || string_rule
+}
+
+/// Values of a query or header parameter its schema allows: one of its `enum`, a number within
+/// its bounds, a boolean, a text of an allowed length; `None` (left out) too when it is not
+/// required. `ascii`: header-safe texts only.
+pub fn valid_param_value(
+    schema: &Value,
+    required: bool,
+    ascii: bool,
+) -> BoxedStrategy<Option<String>> {
+    let text = |v: &Value| match v {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    };
+    let one: BoxedStrategy<String> = if let Some(c) = schema.get("const") {
+        Just(text(c)).boxed()
+    } else if let Some(e) = schema
+        .get("enum")
+        .and_then(Value::as_array)
+        .filter(|e| !e.is_empty())
+    {
+        proptest::sample::select(e.iter().map(text).collect::<Vec<_>>()).boxed()
+    } else {
+        let types = types_of(schema);
+        if types.contains(&"integer") || types.contains(&"number") {
+            let lo = number_of(schema, "minimum")
+                .or_else(|| number_of(schema, "exclusiveMinimum").map(|m| m + 1.0))
+                .unwrap_or(-1000.0)
+                .ceil() as i64;
+            let hi = number_of(schema, "maximum")
+                .or_else(|| number_of(schema, "exclusiveMaximum").map(|m| m - 1.0))
+                .unwrap_or(lo as f64 + 2000.0)
+                .floor() as i64;
+            (lo..=hi.max(lo)).prop_map(|i| i.to_string()).boxed()
+        } else if types.contains(&"boolean") {
+            any::<bool>().prop_map(|b| b.to_string()).boxed()
+        } else if let Some(p) = schema.get("pattern").and_then(Value::as_str)
+            && let Ok(s) = proptest::string::string_regex(
+                p.strip_prefix('^')
+                    .unwrap_or(p)
+                    .strip_suffix('$')
+                    .unwrap_or(p.strip_prefix('^').unwrap_or(p)),
+            )
+        {
+            s.boxed()
+        } else {
+            let min = schema.get("minLength").and_then(Value::as_u64).unwrap_or(0) as usize;
+            let max = schema
+                .get("maxLength")
+                .and_then(Value::as_u64)
+                .map_or(min + 24, |m| (m as usize).min(min + 24));
+            if min == 0 && max >= 16 {
+                any_text(ascii)
+            } else {
+                text_of_length(min, max.max(min), ascii)
+            }
+        }
+    };
+    if required {
+        one.prop_map(Some).boxed()
+    } else {
+        proptest::option::of(one).boxed()
+    }
+}
+
 /// Whether raw bytes parse as JSON valid under a schema (malformed inputs must not).
 pub fn parses_valid(bytes: &[u8], validator: &jsonschema::Validator) -> bool {
     serde_json::from_slice::<Value>(bytes).is_ok_and(|v| validator.is_valid(&v))
@@ -492,6 +734,83 @@ mod tests {
             Err(TestError::Fail(_, minimal)) => assert_eq!(minimal, json!([null])),
             other => panic!("no failure found: {other:?}"),
         }
+    }
+
+    /// Generated values of a query or header parameter, read as the scope reads them.
+    fn param_values(strategy: &BoxedStrategy<Option<String>>, n: usize) -> Vec<Option<String>> {
+        let mut runner = TestRunner::new(Config::with_cases(n as u32));
+        (0..n)
+            .map(|_| strategy.new_tree(&mut runner).expect("tree").current())
+            .collect()
+    }
+
+    #[test]
+    fn invalid_param_values_mostly_break_the_schema() {
+        for (schema, required) in [
+            (
+                json!({"type": "integer", "minimum": 1, "maximum": 100}),
+                false,
+            ),
+            (json!({"type": "string", "maxLength": 8}), true),
+            (json!({"type": "string", "enum": ["asc", "desc"]}), false),
+            (json!({"type": "boolean"}), false),
+        ] {
+            let validator = jsonschema::draft202012::new(&schema).expect("schema");
+            for header in [false, true] {
+                let values = param_values(&invalid_param_value(&schema, required, header), 256);
+                let invalid = values
+                    .iter()
+                    .filter(|v| match v {
+                        None => required,
+                        Some(t) => !validator.is_valid(&param_json(&schema, t)),
+                    })
+                    .count();
+                assert!(invalid > 128, "{schema}: only {invalid} of 256 invalid");
+                if header {
+                    assert!(values.iter().flatten().all(|t| header_safe(t)), "{schema}");
+                }
+                assert_eq!(values.iter().any(Option::is_none), required, "{schema}");
+            }
+        }
+    }
+
+    #[test]
+    fn valid_param_values_keep_the_schema() {
+        for schema in [
+            json!({"type": "integer", "minimum": 1, "maximum": 100}),
+            json!({"type": "integer", "exclusiveMinimum": 0}),
+            json!({"type": "string", "minLength": 2, "maxLength": 8}),
+            json!({"type": "string", "enum": ["asc", "desc"]}),
+            json!({"type": "string", "pattern": "^[a-f0-9]{4}$"}),
+            json!({"type": "boolean"}),
+            json!({"type": "string"}),
+        ] {
+            let validator = jsonschema::draft202012::new(&schema).expect("schema");
+            for header in [false, true] {
+                for v in param_values(&valid_param_value(&schema, true, header), 128) {
+                    let t = v.expect("a required parameter is always sent");
+                    assert!(
+                        validator.is_valid(&param_json(&schema, &t)),
+                        "{schema}: {t:?}"
+                    );
+                    assert!(!header || header_safe(&t), "{t:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn param_text_reads_as_the_schema_says() {
+        let int = json!({"type": "integer"});
+        assert_eq!(param_json(&int, "10"), json!(10));
+        assert_eq!(param_json(&int, "1.5"), json!(1.5));
+        assert_eq!(param_json(&int, "ten"), json!("ten"));
+        assert_eq!(param_json(&json!({"type": "boolean"}), "true"), json!(true));
+        assert_eq!(param_json(&json!({"type": "string"}), "10"), json!("10"));
+        assert!(!param_can_be_invalid(&json!({"type": "string"}), false));
+        assert!(param_can_be_invalid(&json!({"type": "string"}), true));
+        assert!(param_can_be_invalid(&int, false));
+        assert!(param_can_be_invalid(&json!({"maxLength": 3}), false));
     }
 
     #[test]

@@ -67,4 +67,26 @@ mod tests {
         assert!(!c.contains("abcdef123") && !c.contains("ffff"), "{c}");
         assert!(c.contains(r#"--data-binary '{"a":"it'\''s"}'"#), "{c}");
     }
+
+    #[test]
+    fn query_and_header_parameters_are_shown_and_secrets_in_them_redacted() {
+        crate::secrets::register("query-secret-91f2");
+        let req = Prepared {
+            method: "GET".into(),
+            path: "/pets?limit=10&q=a%20b&key=query-secret-91f2".into(),
+            headers: vec![
+                ("X-Request-Id".into(), "req-1".into()),
+                ("X-Tenant".into(), "query-secret-91f2".into()),
+            ],
+            body: None,
+        };
+        let c = curl("http://h", &req);
+        assert!(
+            c.starts_with("curl -sS -X GET 'http://h/pets?limit=10&q=a%20b&key=[REDACTED]'"),
+            "{c}"
+        );
+        assert!(c.contains(" -H 'X-Request-Id: req-1'"), "{c}");
+        assert!(c.contains(" -H 'X-Tenant: [REDACTED]'"), "{c}");
+        assert!(!c.contains("query-secret-91f2"), "{c}");
+    }
 }
