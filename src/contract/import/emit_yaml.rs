@@ -1,0 +1,303 @@
+//! A `serde_json::Value` as block-style YAML a person would write, with comments, and with every
+//! string quoted that YAML 1.2 (or a YAML 1.1 reader) would read as something else.
+
+use std::collections::BTreeMap;
+
+use serde_json::Value;
+
+use crate::contract::source::escape_token;
+
+/// Comment lines to print before the entry (map key or list item) at a JSON pointer.
+#[derive(Debug, Clone, Default)]
+pub struct Comments(BTreeMap<String, Vec<String>>);
+
+impl Comments {
+    /// Adds a comment line before the entry at `pointer` (`""`: before the document).
+    pub fn add(&mut self, pointer: impl Into<String>, text: impl Into<String>) {
+        let text = text.into();
+        let lines = self.0.entry(pointer.into()).or_default();
+        lines.extend(text.lines().map(str::to_string));
+    }
+
+    fn at(&self, pointer: &str) -> &[String] {
+        self.0.get(pointer).map_or(&[], Vec::as_slice)
+    }
+}
+
+/// The value as a YAML document (block style, two-space indent), ending in a newline.
+pub fn emit(value: &Value, comments: &Comments) -> String {
+    let mut out = String::new();
+    push_comments(&mut out, 0, comments.at(""));
+    match value {
+        Value::Object(m) if !m.is_empty() => block(value, 0, "", comments, &mut out),
+        Value::Array(a) if !a.is_empty() => block(value, 0, "", comments, &mut out),
+        other => {
+            out.push_str(&scalar(other));
+            out.push('\n');
+        }
+    }
+    out
+}
+
+fn push_comments(out: &mut String, indent: usize, lines: &[String]) {
+    for l in lines {
+        out.push_str(&" ".repeat(indent));
+        if l.is_empty() {
+            out.push_str("#\n");
+        } else {
+            out.push_str("# ");
+            out.push_str(l);
+            out.push('\n');
+        }
+    }
+}
+
+/// Whether a value is written on the line of its key (or dash).
+fn inline(v: &Value) -> bool {
+    match v {
+        Value::Object(m) => m.is_empty(),
+        Value::Array(a) => a.is_empty(),
+        _ => true,
+    }
+}
+
+/// Writes a non-empty map or list at `indent`, one entry per line.
+fn block(v: &Value, indent: usize, pointer: &str, comments: &Comments, out: &mut String) {
+    let pad = " ".repeat(indent);
+    match v {
+        Value::Object(m) => {
+            for (k, child) in m {
+                let ptr = format!("{pointer}/{}", escape_token(k));
+                push_comments(out, indent, comments.at(&ptr));
+                out.push_str(&pad);
+                out.push_str(&string(k));
+                out.push(':');
+                if let Some(flow) = flow_list(child, indent + k.len()) {
+                    out.push(' ');
+                    out.push_str(&flow);
+                    out.push('\n');
+                } else if inline(child) {
+                    out.push(' ');
+                    out.push_str(&scalar(child));
+                    out.push('\n');
+                } else {
+                    out.push('\n');
+                    // Lists under a key are indented too: easier to read, and what the
+                    // shipped specs do.
+                    block(child, indent + 2, &ptr, comments, out);
+                }
+            }
+        }
+        Value::Array(items) => {
+            for (i, child) in items.iter().enumerate() {
+                let ptr = format!("{pointer}/{i}");
+                push_comments(out, indent, comments.at(&ptr));
+                if inline(child) {
+                    out.push_str(&pad);
+                    out.push_str("- ");
+                    out.push_str(&scalar(child));
+                    out.push('\n');
+                } else {
+                    // The item at indent + 2, its first line's indent replaced by the dash.
+                    let mut inner = String::new();
+                    block(child, indent + 2, &ptr, comments, &mut inner);
+                    out.push_str(&pad);
+                    out.push_str("- ");
+                    out.push_str(&inner[indent + 2..]);
+                }
+            }
+        }
+        other => {
+            out.push_str(&pad);
+            out.push_str(&scalar(other));
+            out.push('\n');
+        }
+    }
+}
+
+/// A short list of scalars on one line (`[org_all, all]`), as people write them; `None` for
+/// anything longer or nested.
+fn flow_list(v: &Value, used: usize) -> Option<String> {
+    let items = v.as_array().filter(|a| !a.is_empty())?;
+    let mut parts = Vec::with_capacity(items.len());
+    for item in items {
+        parts.push(match item {
+            Value::String(s) if plain_is_safe(s) && !s.contains([',', '[', ']', '{', '}']) => {
+                s.clone()
+            }
+            Value::String(s) => quoted(s),
+            Value::Array(_) | Value::Object(_) => return None,
+            other => scalar(other),
+        });
+    }
+    let text = format!("[{}]", parts.join(", "));
+    (used + text.len() <= 88).then_some(text)
+}
+
+/// A scalar (or an empty collection) as YAML text.
+fn scalar(v: &Value) -> String {
+    match v {
+        Value::Null => "null".into(),
+        Value::Bool(b) => b.to_string(),
+        Value::Number(n) => n.to_string(),
+        Value::String(s) => string(s),
+        Value::Array(_) => "[]".into(),
+        Value::Object(_) => "{}".into(),
+    }
+}
+
+/// A string, plain where that reads back as the same string, double-quoted otherwise.
+pub fn string(s: &str) -> String {
+    if plain_is_safe(s) {
+        s.to_string()
+    } else {
+        quoted(s)
+    }
+}
+
+/// Words a YAML 1.2 core schema or a YAML 1.1 reader takes for null or a boolean.
+const RESERVED: &[&str] = &[
+    "null", "Null", "NULL", "~", "true", "True", "TRUE", "false", "False", "FALSE", "yes", "Yes",
+    "YES", "no", "No", "NO", "on", "On", "ON", "off", "Off", "OFF", "y", "Y", "n", "N", "<<", "=",
+];
+
+fn plain_is_safe(s: &str) -> bool {
+    let Some(first) = s.chars().next() else {
+        return false;
+    };
+    if RESERVED.contains(&s) {
+        return false;
+    }
+    // Indicators, and anything a number, date, .inf or .nan could start with.
+    if "-?:,[]{}#&*!|>'\"%@`+.".contains(first) || first.is_ascii_digit() {
+        return false;
+    }
+    if s.starts_with(char::is_whitespace) || s.ends_with(char::is_whitespace) {
+        return false;
+    }
+    if s.contains(": ") || s.contains(" #") || s.ends_with(':') || s.contains(":\t") {
+        return false;
+    }
+    s.chars().all(|c| !needs_escape(c) && c != '\t')
+}
+
+/// Characters a double-quoted scalar must escape: line breaks (YAML counts NEL, LS and PS),
+/// control characters, and what YAML does not allow in its text (BOM, U+FFFE, U+FFFF).
+fn needs_escape(c: char) -> bool {
+    matches!(c, '\u{0}'..='\u{1f}' | '\u{7f}'..='\u{9f}' | '\u{2028}' | '\u{2029}' | '\u{feff}' | '\u{fffe}' | '\u{ffff}')
+}
+
+fn quoted(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            '\r' => out.push_str("\\r"),
+            c if needs_escape(c) => out.push_str(&format!("\\u{:04X}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::contract::source::SourceFile;
+    use proptest::prelude::*;
+    use serde_json::json;
+
+    fn parse(text: &str) -> Value {
+        let mut f = SourceFile::new(std::path::Path::new("t.yaml"), text.to_string());
+        crate::contract::yaml::parse(&mut f).unwrap_or_else(|e| panic!("not YAML ({e:?}):\n{text}"))
+    }
+
+    #[test]
+    fn block_style_with_comments() {
+        let v = json!({"id": "x", "errors": [{"code": "A.1", "status": 400}], "empty": [], "m": {"k": null}, "values": ["a", "b,c", 1, null]});
+        let mut c = Comments::default();
+        c.add("/errors/0", "from responses.400");
+        c.add("", "header");
+        let text = emit(&v, &c);
+        assert_eq!(
+            text,
+            "# header\nid: x\nerrors:\n  # from responses.400\n  - code: A.1\n    status: 400\nempty: []\nm:\n  k: null\nvalues: [a, \"b,c\", 1, null]\n"
+        );
+        assert_eq!(parse(&text), v);
+    }
+
+    #[test]
+    fn strings_that_read_as_something_else_are_quoted() {
+        for s in [
+            "yes",
+            "null",
+            "1.0",
+            "-",
+            "*a",
+            "&a",
+            "!t",
+            "a: b",
+            "a #b",
+            "two\nlines",
+            "",
+            " x",
+            "~",
+            "0x1F",
+            ".inf",
+            "2024-01-01",
+            "{{user}}",
+            "@x",
+            "a:",
+            "<<",
+            "N",
+        ] {
+            assert!(string(s).starts_with('"'), "{s} must be quoted");
+            assert_eq!(parse(&format!("k: {}\n", string(s)))["k"], json!(s), "{s}");
+        }
+        for s in [
+            "org_leaf",
+            "Organization does not exist",
+            "/owner/name",
+            "a-b",
+            "x.y",
+        ] {
+            assert_eq!(string(s), s, "{s} reads back as itself unquoted");
+        }
+    }
+
+    fn value() -> impl Strategy<Value = Value> {
+        let leaf = prop_oneof![
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::Bool),
+            any::<i64>().prop_map(|n| json!(n)),
+            any::<u64>().prop_map(|n| json!(n)),
+            (-1.0e300f64..1.0e300).prop_map(|f| json!(f)),
+            any::<String>().prop_map(Value::String),
+            "[-?:,#&*!|>'\"%@` .0-9a-zA-Z\n\t~]{0,8}".prop_map(Value::String),
+            // Line breaks YAML knows beyond \n, control characters, BOM and non-characters.
+            "[\\x{0}-\\x{1f}\\x{7f}\\x{85}\\x{a0}\\x{2028}\\x{2029}\\x{feff}\\x{fffe}\\x{ffff} a:#-]{0,6}"
+                .prop_map(Value::String),
+        ];
+        leaf.prop_recursive(4, 48, 6, |inner| {
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 0..6).prop_map(Value::Array),
+                prop::collection::vec(("[ -~\\x{85}\\x{2028}]{0,6}|\\PC{0,8}", inner), 0..6)
+                    .prop_map(|kv| Value::Object(kv.into_iter().collect())),
+            ]
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+        #[test]
+        fn emitted_yaml_reads_back_as_the_same_value(v in value()) {
+            let text = emit(&v, &Comments::default());
+            prop_assert_eq!(parse(&text), v, "{}", text);
+        }
+    }
+}
