@@ -210,6 +210,17 @@ fn operation(op: &Operation, service: &Service) -> Value {
     if let Some(body) = &op.success.case.body {
         o.insert("x-contract-success-body".into(), body.clone());
     }
+    if let Some(ct) = &op.success.content_type {
+        o.insert("x-contract-success-content-type".into(), json!(ct));
+    }
+    // Without a status the success shares `default` with the errors, which has no room for
+    // its example.
+    if let (None, Some(ex)) = (
+        op.success.status,
+        op.success.body.json().and_then(|b| b.example.as_ref()),
+    ) {
+        o.insert("x-contract-success-example".into(), ex.clone());
+    }
     if !op.error_examples.is_empty() {
         let examples: Vec<Value> = op
             .error_examples

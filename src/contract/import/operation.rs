@@ -321,6 +321,9 @@ pub fn build(
                 op.pointer("/responses/default/content/application~1json/schema/anyOf/0")
             {
                 success_body = json!({ "schema": json_schema(s) });
+                if let Some(ex) = ext("x-contract-success-example") {
+                    success_body["example"] = ex.clone();
+                }
             }
         }
         [] => c.add(
@@ -345,6 +348,9 @@ pub fn build(
             c.add("/success/body", format!("From {mat}."));
             break;
         }
+    }
+    if let Some(ct) = ext("x-contract-success-content-type") {
+        success.insert("content_type".into(), ct.clone());
     }
     success.insert("body".into(), success_body);
     let fixture_name = ext("x-contract-success-fixture")

@@ -15,9 +15,9 @@ pub struct Auth {
     pub comments: Vec<String>,
 }
 
-/// The names of the schemes the document requires, first requirement first: the global
-/// `security`, else the first operation's.
-fn required(doc: &Document) -> Vec<(String, String)> {
+/// The names of the schemes the service requires, first requirement first: its first
+/// operation's that has a `security`, else the document's global one.
+fn required(doc: &Document, ops: &[(String, String)]) -> Vec<(String, String)> {
     let first_req = |v: &Value, at: &str| -> Option<Vec<(String, String)>> {
         let req = v.as_array()?.first()?.as_object()?;
         Some(
@@ -26,32 +26,29 @@ fn required(doc: &Document) -> Vec<(String, String)> {
                 .collect(),
         )
     };
-    if let Some(r) = doc
-        .root
-        .get("security")
-        .and_then(|v| first_req(v, "/security"))
-    {
-        return r;
-    }
-    if let Some(paths) = doc.root.get("paths").and_then(Value::as_object) {
-        for (p, item) in paths {
-            for (m, op) in item.as_object().into_iter().flatten() {
-                let at = format!("/paths/{}/{m}/security", escape_token(p));
-                if let Some(r) = op.get("security").and_then(|v| first_req(v, &at)) {
-                    return r;
-                }
-            }
+    for (p, m) in ops {
+        let at = format!("/paths/{}/{m}/security", escape_token(p));
+        if let Some(r) = doc.root.pointer(&at).and_then(|v| first_req(v, &at)) {
+            return r;
         }
     }
-    Vec::new()
+    doc.root
+        .get("security")
+        .and_then(|v| first_req(v, "/security"))
+        .unwrap_or_default()
 }
 
-/// The service's `auth:` from the document's security schemes.
+/// The service's `auth:` from the security schemes its operations (`ops`: path and method)
+/// require.
 ///
 /// # Errors
 /// [`ImportError::BrokenRef`] for a scheme given by a `$ref` that names nothing.
-pub fn auth(doc: &Document, notes: &mut Vec<Note>) -> Result<Auth, ImportError> {
-    let names = required(doc);
+pub fn auth(
+    doc: &Document,
+    ops: &[(String, String)],
+    notes: &mut Vec<Note>,
+) -> Result<Auth, ImportError> {
+    let names = required(doc, ops);
     let schemes = doc.resolved("/components/securitySchemes", notes)?;
     let (name, scheme) = match names.first() {
         Some((n, _)) => match schemes.get(n) {
@@ -171,7 +168,7 @@ mod tests {
             json!({"openapi": "3.1.0", "security": security, "components": {"securitySchemes": schemes}}),
         )
         .expect("doc");
-        auth(&d, &mut Vec::new()).expect("auth")
+        auth(&d, &[], &mut Vec::new()).expect("auth")
     }
 
     #[test]

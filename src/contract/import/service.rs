@@ -196,8 +196,9 @@ pub fn import(doc: &Document, opts: &Options) -> Result<Imported, ImportError> {
         built.push(b);
     }
 
-    let (service_value, service_comments) =
-        service_file(doc, &name, ext, &base_path, &shape, &built, &mut notes)?;
+    let (service_value, service_comments) = service_file(
+        doc, &name, ext, &base_path, &shape, &ops, &built, &mut notes,
+    )?;
     let header = |schema: &str| {
         format!(
             "# yaml-language-server: $schema=../../schema/{schema}\n# Imported by `contract-harness import openapi` from {} (OpenAPI {}).\n",
@@ -222,12 +223,14 @@ pub fn import(doc: &Document, opts: &Options) -> Result<Imported, ImportError> {
     })
 }
 
+#[allow(clippy::too_many_arguments)]
 fn service_file(
     doc: &Document,
     name: &str,
     ext: Option<&Value>,
     base_path: &str,
     shape: &Shape,
+    ops: &[(String, String)],
     built: &[operation::Built],
     notes: &mut Vec<Note>,
 ) -> Result<(Value, Comments), ImportError> {
@@ -252,7 +255,7 @@ fn service_file(
     };
     s.insert("sources".into(), sources);
 
-    let auth = security::auth(doc, notes)?;
+    let auth = security::auth(doc, ops, notes)?;
     for line in &auth.comments {
         c.add("/auth", line.clone());
     }
