@@ -19,6 +19,15 @@ impl Comments {
         lines.extend(text.lines().map(str::to_string));
     }
 
+    /// Whether any comment belongs inside the entry at `pointer`.
+    fn under(&self, pointer: &str) -> bool {
+        let prefix = format!("{pointer}/");
+        self.0
+            .range(prefix.clone()..)
+            .next()
+            .is_some_and(|(k, _)| k.starts_with(&prefix))
+    }
+
     fn at(&self, pointer: &str) -> &[String] {
         self.0.get(pointer).map_or(&[], Vec::as_slice)
     }
@@ -72,7 +81,8 @@ fn block(v: &Value, indent: usize, pointer: &str, comments: &Comments, out: &mut
                 out.push_str(&pad);
                 out.push_str(&string(k));
                 out.push(':');
-                if let Some(flow) = flow_list(child, indent + k.len()) {
+                let flow = (!comments.under(&ptr)).then(|| flow(child, indent + k.len()));
+                if let Some(flow) = flow.flatten() {
                     out.push(' ');
                     out.push_str(&flow);
                     out.push('\n');
@@ -92,10 +102,13 @@ fn block(v: &Value, indent: usize, pointer: &str, comments: &Comments, out: &mut
             for (i, child) in items.iter().enumerate() {
                 let ptr = format!("{pointer}/{i}");
                 push_comments(out, indent, comments.at(&ptr));
-                if inline(child) {
+                let flowed = (!comments.under(&ptr))
+                    .then(|| flow(child, indent + 2))
+                    .flatten();
+                if inline(child) || flowed.is_some() {
                     out.push_str(&pad);
                     out.push_str("- ");
-                    out.push_str(&scalar(child));
+                    out.push_str(&flowed.unwrap_or_else(|| scalar(child)));
                     out.push('\n');
                 } else {
                     // The item at indent + 2, its first line's indent replaced by the dash.
@@ -115,23 +128,41 @@ fn block(v: &Value, indent: usize, pointer: &str, comments: &Comments, out: &mut
     }
 }
 
-/// A short list of scalars on one line (`[org_all, all]`), as people write them; `None` for
-/// anything longer or nested.
-fn flow_list(v: &Value, used: usize) -> Option<String> {
-    let items = v.as_array().filter(|a| !a.is_empty())?;
-    let mut parts = Vec::with_capacity(items.len());
-    for item in items {
-        parts.push(match item {
-            Value::String(s) if plain_is_safe(s) && !s.contains([',', '[', ']', '{', '}']) => {
-                s.clone()
-            }
-            Value::String(s) => quoted(s),
-            Value::Array(_) | Value::Object(_) => return None,
-            other => scalar(other),
-        });
-    }
-    let text = format!("[{}]", parts.join(", "));
+/// A short list or map of scalars on one line (`[org_all, all]`, `{ type: string }`), as
+/// people write them; `None` for anything longer or nested.
+fn flow(v: &Value, used: usize) -> Option<String> {
+    let text = match v {
+        Value::Array(items) if !items.is_empty() => {
+            let parts: Option<Vec<String>> = items.iter().map(flow_scalar).collect();
+            format!("[{}]", parts?.join(", "))
+        }
+        Value::Object(m) if !m.is_empty() => {
+            let parts: Option<Vec<String>> = m
+                .iter()
+                .map(|(k, x)| Some(format!("{}: {}", flow_string(k), flow_scalar(x)?)))
+                .collect();
+            format!("{{ {} }}", parts?.join(", "))
+        }
+        _ => return None,
+    };
     (used + text.len() <= 88).then_some(text)
+}
+
+fn flow_scalar(v: &Value) -> Option<String> {
+    match v {
+        Value::String(s) => Some(flow_string(s)),
+        Value::Array(_) | Value::Object(_) => None,
+        other => Some(scalar(other)),
+    }
+}
+
+/// A string inside `[...]` or `{...}`, where `,[]{}` end a plain scalar.
+fn flow_string(s: &str) -> String {
+    if plain_is_safe(s) && !s.contains([',', '[', ']', '{', '}']) {
+        s.to_string()
+    } else {
+        quoted(s)
+    }
 }
 
 /// A scalar (or an empty collection) as YAML text.
@@ -226,7 +257,7 @@ mod tests {
         let text = emit(&v, &c);
         assert_eq!(
             text,
-            "# header\nid: x\nerrors:\n  # from responses.400\n  - code: A.1\n    status: 400\nempty: []\nm:\n  k: null\nvalues: [a, \"b,c\", 1, null]\n"
+            "# header\nid: x\nerrors:\n  # from responses.400\n  - { code: A.1, status: 400 }\nempty: []\nm: { k: null }\nvalues: [a, \"b,c\", 1, null]\n"
         );
         assert_eq!(parse(&text), v);
     }
