@@ -55,6 +55,22 @@ pub enum ImportError {
         "service name `{0}` is not a service name (lowercase letter, then lowercase letters, digits, _): give one with -s NAME"
     )]
     ServiceName(String),
+    /// Our own export of several services, and no `-s` to say which.
+    #[error("{}: the document holds the services {} (x-contract-services); choose one with -s NAME", .path.display(), .names.join(", "))]
+    SeveralServices {
+        /// The file.
+        path: PathBuf,
+        /// The services it holds.
+        names: Vec<String>,
+    },
+    /// No operation to import (none at all, or none tagged with the service chosen).
+    #[error("{}: no operation to import{}", .path.display(), .service.as_ref().map(|s| format!(" tagged `{s}`")).unwrap_or_default())]
+    NoOperations {
+        /// The file.
+        path: PathBuf,
+        /// The service whose tag was looked for (a document with several services).
+        service: Option<String>,
+    },
     /// An output file exists and `--force` was not given.
     #[error("{} already exists; nothing was written (use --force to overwrite)", .0.display())]
     Exists(PathBuf),

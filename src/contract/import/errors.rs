@@ -155,6 +155,8 @@ pub struct OpErrors {
     pub examples: Vec<Value>,
     /// Error statuses for which no example gives a code (for `not_promised:`).
     pub not_promised: Vec<String>,
+    /// Those responses: status and pointer.
+    pub uncoded: Vec<(String, String)>,
 }
 
 /// Errors from the examples of the error responses: one entry per code an example shows.
@@ -203,6 +205,7 @@ pub fn from_responses(responses: &[ErrorResponse], shape: &Shape) -> OpErrors {
             } else {
                 format!(" ({})", r.description)
             };
+            out.uncoded.push((r.status.clone(), r.pointer.clone()));
             out.not_promised.push(format!(
                 "The error code of a {} response{desc}: the document gives no example with a code (TODO: add the codes as errors, from {})",
                 r.status, r.pointer

@@ -421,6 +421,14 @@ pub fn build(
             errors::from_responses(&rs, ctx.shape)
         }
     };
+    for (status, pointer) in &found.uncoded {
+        notes.push(Note {
+            pointer: pointer.clone(),
+            text: format!(
+                "no example gives the error code of {id}'s {status} response: no `errors:` entry (codes must be real), listed under not_promised"
+            ),
+        });
+    }
     for (i, comment) in found.comments.iter().enumerate() {
         c.add(format!("/errors/{i}"), comment.clone());
     }

@@ -101,10 +101,10 @@ pub fn import(doc: &Document, opts: &Options) -> Result<Imported, ImportError> {
         (Some(n), _) => n.clone(),
         (None, Some(s)) if s.len() == 1 => s.keys().next().cloned().unwrap_or_default(),
         (None, Some(s)) => {
-            return Err(ImportError::ServiceName(format!(
-                "(one of {})",
-                s.keys().cloned().collect::<Vec<_>>().join(", ")
-            )));
+            return Err(ImportError::SeveralServices {
+                path: doc.path.clone(),
+                names: s.keys().cloned().collect(),
+            });
         }
         (None, None) => operation::snake(
             doc.root
@@ -154,6 +154,12 @@ pub fn import(doc: &Document, opts: &Options) -> Result<Imported, ImportError> {
         }
     }
 
+    if ops.is_empty() {
+        return Err(ImportError::NoOperations {
+            path: doc.path.clone(),
+            service: by_tag.then(|| name.clone()),
+        });
+    }
     let ext_errors = ext.and_then(|e| e.get("errors"));
     let envelope = ext_errors
         .and_then(|e| e.get("carrier"))
