@@ -309,3 +309,66 @@ fn service_file(
     s.insert("fixtures".into(), fixtures);
     Ok((Value::Object(s), c))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::Path;
+
+    fn imported(v: Value) -> Result<Imported, ImportError> {
+        let doc = Document::from_value(Path::new("t.json"), v).expect("3.x");
+        import(&doc, &Options::default())
+    }
+
+    #[test]
+    fn errors_name_the_pointer_at_fault() {
+        let e = imported(json!({"openapi": "3.0.3", "info": {"title": "T"}, "paths": []}))
+            .expect_err("paths must be an object");
+        assert_eq!(e.to_string(), "t.json: `/paths` is not an object");
+        let e = imported(
+            json!({"openapi": "3.0.3", "info": {"title": "T"}, "paths": {
+                "/a/{x}": {"get": {"parameters": [{"name": "x"}], "responses": {}}}
+            }}),
+        )
+        .expect_err("a parameter needs `in`");
+        assert!(
+            e.to_string()
+                .contains("`/paths/~1a~1{x}/get/parameters/0` is a parameter without"),
+            "{e}"
+        );
+        let e = imported(
+            json!({"openapi": "3.1.0", "info": {"title": "T"}, "paths": {
+                "/a": {"get": {"responses": {"200": {"$ref": "#/components/responses/Nope"}}}}
+            }}),
+        )
+        .expect_err("a broken ref");
+        assert!(
+            e.to_string()
+                .contains("`/paths/~1a/get/responses/200/$ref` is `#/components/responses/Nope`"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn names_come_from_the_title_and_methods_without_a_spec_are_noted() {
+        let got = imported(json!({"openapi": "3.1.0", "info": {"title": "My Shop API"}, "paths": {
+            "/a": {"get": {"responses": {"204": {"description": "ok"}}}, "head": {"responses": {}}}
+        }}))
+        .expect("imports");
+        assert_eq!(got.service, "my_shop_api");
+        assert_eq!(
+            got.files
+                .iter()
+                .map(|(n, _)| n.as_str())
+                .collect::<Vec<_>>(),
+            ["service.yaml", "get_a.yaml"]
+        );
+        assert!(
+            got.notes
+                .iter()
+                .any(|n| n.pointer == "/paths/~1a/head" && n.text.contains("HEAD /a not imported")),
+            "{:?}",
+            got.notes
+        );
+    }
+}
