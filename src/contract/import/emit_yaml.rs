@@ -78,8 +78,17 @@ fn block(v: &Value, indent: usize, pointer: &str, comments: &Comments, out: &mut
             for (k, child) in m {
                 let ptr = format!("{pointer}/{}", escape_token(k));
                 push_comments(out, indent, comments.at(&ptr));
+                let key = string(k);
                 out.push_str(&pad);
-                out.push_str(&string(k));
+                if key.chars().count() > 1000 {
+                    // YAML limits implicit keys to 1,024 characters: an explicit `? key`.
+                    out.push_str("? ");
+                    out.push_str(&key);
+                    out.push('\n');
+                    out.push_str(&pad);
+                } else {
+                    out.push_str(&key);
+                }
                 out.push(':');
                 let flow = (!comments.under(&ptr)).then(|| flow(child, indent + k.len()));
                 if let Some(flow) = flow.flatten() {
@@ -260,6 +269,14 @@ mod tests {
             "# header\nid: x\nerrors:\n  # from responses.400\n  - { code: A.1, status: 400 }\nempty: []\nm: { k: null }\nvalues: [a, \"b,c\", 1, null]\n"
         );
         assert_eq!(parse(&text), v);
+    }
+
+    #[test]
+    fn long_keys_read_back() {
+        let key = "k".repeat(1500);
+        let v = json!({ key.clone(): 1, "m": { key.clone(): [1, {"a": 2}] }, "l": [{ key.clone(): "x", "b": null }] });
+        let text = emit(&v, &Comments::default());
+        assert_eq!(parse(&text), v, "{text}");
     }
 
     #[test]
