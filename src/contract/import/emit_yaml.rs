@@ -16,7 +16,15 @@ impl Comments {
     pub fn add(&mut self, pointer: impl Into<String>, text: impl Into<String>) {
         let text = text.into();
         let lines = self.0.entry(pointer.into()).or_default();
-        lines.extend(text.lines().map(str::to_string));
+        // A comment ends at a line break; any other break or control character inside one
+        // would end it early, so they become spaces.
+        lines.extend(text.split('\n').map(|l| {
+            l.chars()
+                .map(|c| if needs_escape(c) { ' ' } else { c })
+                .collect::<String>()
+                .trim_end()
+                .to_string()
+        }));
     }
 
     /// Whether any comment belongs inside the entry at `pointer`.
@@ -318,6 +326,20 @@ mod tests {
         }
     }
 
+    fn every_pointer(v: &Value, at: String, out: &mut Vec<String>) {
+        match v {
+            Value::Object(m) => m.iter().for_each(|(k, x)| {
+                every_pointer(x, format!("{at}/{}", escape_token(k)), out);
+            }),
+            Value::Array(a) => a
+                .iter()
+                .enumerate()
+                .for_each(|(i, x)| every_pointer(x, format!("{at}/{i}"), out)),
+            _ => {}
+        }
+        out.push(at);
+    }
+
     fn value() -> impl Strategy<Value = Value> {
         let leaf = prop_oneof![
             Just(Value::Null),
@@ -342,6 +364,21 @@ mod tests {
 
     proptest! {
         #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+        #[test]
+        fn comments_never_change_the_value(
+            v in value(),
+            notes in prop::collection::vec((any::<prop::sample::Index>(), "\\PC{0,10}|[\r\n\\x{85}\\x{2028}# :-]{0,6}"), 0..8),
+        ) {
+            let mut pointers = Vec::new();
+            every_pointer(&v, String::new(), &mut pointers);
+            let mut c = Comments::default();
+            for (i, text) in notes {
+                c.add(pointers[i.index(pointers.len())].clone(), text);
+            }
+            let text = emit(&v, &c);
+            prop_assert_eq!(parse(&text), v, "{}", text);
+        }
+
         #[test]
         fn emitted_yaml_reads_back_as_the_same_value(v in value()) {
             let text = emit(&v, &Comments::default());
