@@ -52,10 +52,14 @@ fn lint_ignoring_unwired_auth(dir: &Path) -> contract::Loaded {
         .collect();
     assert!(other.is_empty(), "lint errors:\n{}", other.join("\n"));
     // until auth schemes are merged
-    let copy = dir.with_extension("wired");
+    let services: Vec<PathBuf> = std::fs::read_dir(dir)
+        .expect("read dir")
+        .map(|e| e.expect("entry").path())
+        .collect();
+    // Inside `dir`, so that the test's own clean-up removes it.
+    let copy = dir.join(".wired");
     let _ = std::fs::remove_dir_all(&copy);
-    for service in std::fs::read_dir(dir).expect("read dir") {
-        let service = service.expect("entry").path();
+    for service in services {
         let to = copy.join(service.file_name().expect("name"));
         std::fs::create_dir_all(&to).expect("mkdir");
         for file in std::fs::read_dir(&service).expect("read service dir") {
