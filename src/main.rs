@@ -1,4 +1,5 @@
-//! The `contract-harness` command line: lint, openapi, mock, run, mutants, review, cleanup.
+//! The `contract-harness` command line: lint, openapi, import, mock, run, mutants, review,
+//! cleanup.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -35,6 +36,11 @@ enum Command {
         /// Write to this file instead of standard output.
         #[arg(short, long)]
         output: Option<PathBuf>,
+    },
+    /// Import specs from another format.
+    Import {
+        #[command(subcommand)]
+        from: ImportFrom,
     },
     /// Run the embedded mock server standalone.
     Mock {
@@ -100,6 +106,25 @@ enum Command {
     },
 }
 
+#[derive(Subcommand)]
+enum ImportFrom {
+    /// An OpenAPI 3.0 or 3.1 document (JSON or YAML) to one service directory of specs, with
+    /// what OpenAPI cannot say (triggers, fixtures) left as TODO.
+    Openapi {
+        /// The OpenAPI document.
+        file: PathBuf,
+        /// Directory to write `<service>/` under.
+        #[arg(short, long, default_value = "specs")]
+        output: PathBuf,
+        /// Service name (default: the document's own, or a slug of info.title).
+        #[arg(short, long)]
+        service: Option<String>,
+        /// Overwrite files that exist.
+        #[arg(long)]
+        force: bool,
+    },
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
@@ -116,6 +141,15 @@ fn main() -> ExitCode {
             reject,
         } => review::review(&dir, accept, reject),
         Command::Openapi { path, output } => openapi(&path, output.as_deref()),
+        Command::Import {
+            from:
+                ImportFrom::Openapi {
+                    file,
+                    output,
+                    service,
+                    force,
+                },
+        } => import_openapi(&file, &output, service, force),
         Command::Mock {
             port,
             seed,
@@ -260,6 +294,42 @@ fn openapi(path: &std::path::Path, output: Option<&std::path::Path>) -> ExitCode
         None => print!("{text}"),
     }
     ExitCode::SUCCESS
+}
+
+fn import_openapi(
+    file: &std::path::Path,
+    output: &std::path::Path,
+    service: Option<String>,
+    force: bool,
+) -> ExitCode {
+    use contract::import;
+    let written = import::Document::read(file)
+        .and_then(|doc| import::import(&doc, &import::Options { service }))
+        .and_then(|imported| {
+            import::write(&imported, output, force).map(|paths| (imported, paths))
+        });
+    match written {
+        Ok((imported, paths)) => {
+            for p in &paths {
+                println!("wrote {}", p.display());
+            }
+            for n in &imported.notes {
+                println!("note: {} (at {})", n.text, n.pointer);
+            }
+            let dir = output.join(&imported.service);
+            println!(
+                "imported {} operations into {}; next: `contract-harness lint {}` and replace each TODO (triggers, fixtures)",
+                paths.len().saturating_sub(1),
+                dir.display(),
+                dir.display()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
 }
 
 fn mock(

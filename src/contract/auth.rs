@@ -30,11 +30,11 @@
 //! auth: { scheme: signed, signer: enos_apim, token_path: /apim-token-service/v2.0/token/get }
 //! ```
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 /// The credential flow of a service.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(tag = "scheme", rename_all = "snake_case", deny_unknown_fields)]
 pub enum AuthScheme {
     /// A static token sent as `Authorization: Bearer <token>`. Values: `token` (secret).
@@ -60,7 +60,7 @@ pub enum AuthScheme {
 }
 
 /// Where an API key goes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum KeyLocation {
     /// A request header.
@@ -72,7 +72,7 @@ pub enum KeyLocation {
 }
 
 /// Where a token endpoint is: a path on the service's base URL, or a full URL.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Endpoint {
     /// A path on the service's base URL (or on the target's `auth_urls` entry).
@@ -82,7 +82,7 @@ pub enum Endpoint {
 }
 
 /// How the client authenticates at an OAuth 2.0 token endpoint.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ClientAuth {
     /// `client_id` and `client_secret` in the form body.
@@ -93,20 +93,20 @@ pub enum ClientAuth {
 }
 
 /// OAuth 2.0 client credentials.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct OAuth2 {
     /// Token endpoint path on the service's base URL (exactly one of this and `token_url`).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub token_path: Option<String>,
     /// Token endpoint URL.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub token_url: Option<String>,
     /// How the client authenticates.
     #[serde(default)]
     pub client_auth: ClientAuth,
     /// The `scope` parameter, if any.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scope: Option<String>,
     /// JSON pointer of the token in the response.
     #[serde(default = "default_token_pointer")]
@@ -143,7 +143,7 @@ impl OAuth2 {
 }
 
 /// A token obtained by a templated request.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct TokenRequest {
     /// The request; `{{value}}` in its path, headers and body strings names a credential value.
@@ -156,36 +156,36 @@ pub struct TokenRequest {
     /// Where the token is in the response.
     pub token: TokenSource,
     /// Lifetime in seconds, when the response does not say.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lifetime_seconds: Option<u64>,
     /// JSON pointer of the lifetime in the response, if it gives one.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lifetime_pointer: Option<String>,
     /// How the token is sent.
     pub apply: Apply,
 }
 
 /// The token request.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct TokenRequestTemplate {
     /// HTTP method.
     #[serde(default = "default_method")]
     pub method: String,
     /// Path on the service's base URL (exactly one of this and `url`).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub path: Option<String>,
     /// Full URL.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     /// Content-Type of the body (`application/json` or `application/x-www-form-urlencoded`).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub content_type: Option<String>,
     /// Other headers.
     #[serde(default)]
     pub headers: std::collections::BTreeMap<String, String>,
     /// The body (a JSON value; an object is form-encoded for a form Content-Type).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub body: Option<Value>,
 }
 
@@ -205,7 +205,7 @@ impl TokenRequestTemplate {
 }
 
 /// Where the token is in a response.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum TokenSource {
     /// A response header.
@@ -215,7 +215,7 @@ pub enum TokenSource {
 }
 
 /// How a token is put on requests.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Apply {
     /// Header name.
@@ -226,7 +226,7 @@ pub struct Apply {
 }
 
 /// Request signing.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Signed {
     /// Which signer.
@@ -236,7 +236,7 @@ pub struct Signed {
 }
 
 /// The signers the checking side knows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum SignerName {
     /// EnOS API gateway: `apim-accesstoken`, `apim-timestamp`, `apim-signature`.

@@ -4,6 +4,7 @@ pub mod auth;
 pub mod diagnostic;
 pub mod examples;
 pub mod format;
+pub mod import;
 pub mod load;
 pub mod model;
 pub mod openapi;

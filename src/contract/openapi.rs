@@ -7,7 +7,7 @@ use serde_json::{Map, Value, json};
 
 use super::auth::{AuthScheme, Endpoint};
 use super::model::ParamIn;
-use super::model::{Body, Carrier, DocError, Operation, Service, SpecSet, Trigger};
+use super::model::{Body, Carrier, DocError, Expect, Operation, Service, SpecSet, Trigger};
 
 /// The OpenAPI 3.1 document for a spec set.
 pub fn export(set: &SpecSet) -> Value {
@@ -57,7 +57,44 @@ pub fn export(set: &SpecSet) -> Value {
         "paths": paths,
         "components": { "securitySchemes": schemes },
         "x-contract-fixtures": fixtures,
+        "x-contract-services": set.services.values().map(|s| (s.name.clone(), service_extension(s))).collect::<Map<String, Value>>(),
     })
+}
+
+/// What a service file says that OpenAPI has no place for (read back by `import openapi`).
+fn service_extension(s: &Service) -> Value {
+    let roles: Map<String, Value> = s
+        .credentials
+        .iter()
+        .map(|(k, r)| {
+            (
+                k.clone(),
+                json!({"description": r.description, "grants": r.grants}),
+            )
+        })
+        .collect();
+    let mut errors = json!({
+        "carrier": match s.errors.carrier { Carrier::HttpStatus => "http_status", Carrier::Envelope => "envelope" },
+        "code_field": s.errors.code_field,
+        "message_field": s.errors.message_field,
+    });
+    if let Some(c) = &s.errors.success_code {
+        errors["success_code"] = c.clone();
+    }
+    let mut ext = json!({
+        "title": s.title,
+        "base_path": s.base_path,
+        "sources": s.sources,
+        "credentials": roles,
+        "errors": errors,
+        // The scheme as written, so that an import restores it exactly (OpenAPI's security
+        // schemes cannot say how a token request or a signer works).
+        "auth": serde_json::to_value(&s.auth).unwrap_or(Value::Null),
+    });
+    if let Some(d) = &s.description {
+        ext["description"] = json!(d);
+    }
+    ext
 }
 
 /// What every export says of itself.
@@ -236,6 +273,34 @@ fn operation(op: &Operation, service: &Service) -> Value {
         "x-contract-success-fixture".into(),
         json!(op.success.case.fixture),
     );
+    if let Some(body) = &op.success.case.body {
+        o.insert("x-contract-success-body".into(), body.clone());
+    }
+    if let Some(ct) = &op.success.content_type {
+        o.insert("x-contract-success-content-type".into(), json!(ct));
+    }
+    // Without a status the success shares `default` with the errors, which has no room for
+    // its example.
+    if let (None, Some(ex)) = (
+        op.success.status.as_ref(),
+        op.success.body.json().and_then(|b| b.example.as_ref()),
+    ) {
+        o.insert("x-contract-success-example".into(), ex.clone());
+    }
+    if !op.error_examples.is_empty() {
+        let examples: Vec<Value> = op
+            .error_examples
+            .iter()
+            .map(|e| match e.status {
+                Some(st) => json!({"status": st, "body": e.body}),
+                None => json!({"body": e.body}),
+            })
+            .collect();
+        o.insert("x-contract-error-examples".into(), Value::Array(examples));
+    }
+    if !op.sequences.is_empty() {
+        o.insert("x-contract-sequences".into(), sequences(op));
+    }
     if !op.success.case.fields.is_empty() {
         o.insert(
             "x-contract-success-fields".into(),
@@ -243,6 +308,36 @@ fn operation(op: &Operation, service: &Service) -> Value {
         );
     }
     Value::Object(o)
+}
+
+fn sequences(op: &Operation) -> Value {
+    op.sequences
+        .iter()
+        .map(|q| {
+            let steps: Vec<Value> = q
+                .steps
+                .iter()
+                .map(|st| {
+                    let mut m = json!({"call": st.call, "fixture": st.fixture});
+                    if !st.bind.is_empty() {
+                        m["bind"] = json!(st.bind);
+                    }
+                    if !st.capture.is_empty() {
+                        m["capture"] = json!(st.capture);
+                    }
+                    m["expect"] = match &st.expect {
+                        Expect::Word(w) => json!(match w {
+                            super::model::ExpectWord::Success => "success",
+                            super::model::ExpectWord::Documented => "documented",
+                        }),
+                        Expect::Error { error } => json!({ "error": error }),
+                    };
+                    m
+                })
+                .collect();
+            json!({"name": q.name, "description": q.description, "steps": steps})
+        })
+        .collect()
 }
 
 fn error_entry(e: &DocError, service: &Service) -> Value {
@@ -263,6 +358,7 @@ fn error_entry(e: &DocError, service: &Service) -> Value {
             Trigger::Unknown(v) => json!({"unknown": v}),
             Trigger::Fixture(f) => json!({"fixture": f}),
             Trigger::NotProvokable(why) => json!({"not_provokable": why}),
+            Trigger::Todo(what) => json!({"todo": what}),
         })
         .collect();
     let mut m = json!({

@@ -7,8 +7,8 @@ use std::sync::Arc;
 
 use serde_json::Value;
 
-use super::diagnostic::err;
 use super::diagnostic::{Anchor, Diagnostic, Severity, did_you_mean};
+use super::diagnostic::{err, warn};
 use super::examples;
 use super::model::{
     Carrier, Compiled, Expect, Operation, ParamIn, Service, SpecSet, Trigger, code_text,
@@ -30,6 +30,7 @@ pub fn check(set: &mut SpecSet) -> Found {
                 "/errors/schema",
                 &mut found.0,
             );
+            todo_fixtures(service, &file, &mut found.1);
         }
     }
     let mut seen_ids: BTreeMap<String, String> = BTreeMap::new();
@@ -329,6 +330,7 @@ fn check_operation(op: &Operation, service: &Service, file: &SourceFile, found: 
         check_param_values(op, file, &values, errors);
     }
     check_errors(op, service, file, &names, &values, errors);
+    todo_triggers(op, file, warnings);
     examples::agree_with_tables(op, service, file, warnings);
 }
 
@@ -557,6 +559,7 @@ fn check_trigger(
                 }
             }
             Trigger::NotProvokable(_) => {}
+            Trigger::Todo(_) => {}
         }
     }
 }
@@ -788,6 +791,54 @@ fn check_sequences(op: &Operation, set: &SpecSet, file: &SourceFile, errors: &mu
                     ),
                 ));
             }
+        }
+    }
+}
+
+/// A warning at every `{ todo: ... }` trigger: a trigger not written yet, whose case is
+/// ignored until it is.
+fn todo_triggers(op: &Operation, file: &SourceFile, warnings: &mut Vec<Diagnostic>) {
+    for (i, e) in op.errors.iter().enumerate() {
+        let pointers: Vec<String> = match &e.trigger {
+            Some(_) => vec![format!("/errors/{i}/trigger")],
+            None => (0..e.triggers.len())
+                .map(|j| format!("/errors/{i}/triggers/{j}"))
+                .collect(),
+        };
+        for (trigger, ptr) in e.all_triggers().into_iter().zip(pointers) {
+            if let Trigger::Todo(what) = trigger {
+                warnings.push(
+                    Diagnostic::at(
+                        file,
+                        &format!("{ptr}/todo"),
+                        Anchor::Key,
+                        Severity::Warning,
+                        "todo-trigger",
+                        format!(
+                            "error `{}` has a trigger not written yet: {what}",
+                            e.code_text()
+                        ),
+                    )
+                    .hint("replace it with input, unknown, fixture or not_provokable"),
+                );
+            }
+        }
+    }
+}
+
+/// A warning at every fixture whose description starts with `TODO` (left by `import openapi`).
+fn todo_fixtures(service: &Service, file: &SourceFile, warnings: &mut Vec<Diagnostic>) {
+    for (name, f) in &service.fixtures {
+        if f.description.trim_start().starts_with("TODO") {
+            warnings.push(
+                warn(
+                    file,
+                    &format!("/fixtures/{}/description", escape_token(name)),
+                    "todo-fixture",
+                    format!("fixture `{name}` is not described yet: {}", f.description),
+                )
+                .hint("say what the target must hold for it"),
+            );
         }
     }
 }
