@@ -48,7 +48,7 @@ pub fn run_suite(
     proptest: PropSettings,
     threads: usize,
 ) -> SuiteRun {
-    let target = Target::embedded(seed.clone(), fault);
+    let target = crate::mock::embedded::target(seed.clone(), fault);
     run_on(specs, cases, &target, fault, proptest, threads)
 }
 

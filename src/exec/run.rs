@@ -16,11 +16,11 @@ use crate::generate::{Call, Case, Expect, Plan};
 
 /// Runs a case. Must not be called from inside the runtime.
 pub fn run_case(ctx: &Ctx<'_>, case: &Case) -> Outcome {
-    let instance = match ctx.target.case_instance() {
+    let instance = match ctx.target.case_instance(&case.service) {
         Ok(i) => i,
         Err(e) => return error(e),
     };
-    let base = instance.as_ref().map(crate::mock::MockServer::base_url);
+    let base = instance.as_ref().map(|i| i.base_url());
     let base = base.as_deref();
     let outcome = match &case.plan {
         Plan::Single { call, expect, .. } => {
