@@ -8,6 +8,7 @@ pub mod load;
 pub mod model;
 pub mod openapi;
 pub mod rules;
+pub mod schemas;
 pub mod source;
 pub mod yaml;
 

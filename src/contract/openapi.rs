@@ -273,8 +273,7 @@ fn responses(op: &Operation, service: &Service) -> Value {
                 .success
                 .body
                 .json()
-                .map(|b| b.schema.clone())
-                .unwrap_or(json!({}));
+                .map_or(json!({}), |b| b.schema.raw.clone());
             let examples: Map<String, Value> = op
                 .errors
                 .iter()

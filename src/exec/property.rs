@@ -80,7 +80,7 @@ fn setup_unmarked(ctx: &Ctx<'_>, op: &Operation, property: &Property) -> Option<
     match property {
         Property::InvalidBody { field } => {
             let b = body?;
-            let validator = b.compiled.0.clone()?;
+            let validator = b.schema.validator.clone();
             let scope: Scope = Box::new(move |i| match &i.body {
                 Some(BodyOverride::Json(v)) => match validator.iter_errors(v).next() {
                     Some(e) => {
@@ -97,7 +97,7 @@ fn setup_unmarked(ctx: &Ctx<'_>, op: &Operation, property: &Property) -> Option<
             });
             Some(PropertySetup {
                 strategy: match field {
-                    Some(f) => invalid_field_body(&b.schema, f),
+                    Some(f) => invalid_field_body(&b.schema.raw, f),
                     None => non_object_body(),
                 }
                 .prop_map(|v| body_input(BodyOverride::Json(v)))
@@ -108,7 +108,7 @@ fn setup_unmarked(ctx: &Ctx<'_>, op: &Operation, property: &Property) -> Option<
         }
         Property::MalformedBody => {
             let b = body?;
-            let validator = b.compiled.0.clone()?;
+            let validator = b.schema.validator.clone();
             let json_ct = op
                 .request
                 .content_type
@@ -126,7 +126,7 @@ fn setup_unmarked(ctx: &Ctx<'_>, op: &Operation, property: &Property) -> Option<
             });
             Some(PropertySetup {
                 strategy: malformed_body(
-                    &b.schema,
+                    &b.schema.raw,
                     op.request
                         .content_type
                         .clone()
@@ -165,7 +165,7 @@ fn setup_unmarked(ctx: &Ctx<'_>, op: &Operation, property: &Property) -> Option<
                             .collect::<std::collections::BTreeMap<_, _>>()
                     });
             let body_strategy = match body {
-                Some(b) => valid_value(&b.schema)
+                Some(b) => valid_value(&b.schema.raw)
                     .prop_map(|v| Some(BodyOverride::Json(v)))
                     .boxed(),
                 None => proptest::strategy::Just(None).boxed(),

@@ -80,7 +80,7 @@ fn body_places(op: &Operation) -> Vec<(String, Place)> {
     let Some(body) = op.request.body.json() else {
         return Vec::new();
     };
-    let Some(props) = body.schema.get("properties").and_then(Value::as_object) else {
+    let Some(props) = body.schema.raw.get("properties").and_then(Value::as_object) else {
         return Vec::new();
     };
     props

@@ -112,7 +112,7 @@ pub fn cases(op: &Operation, service: &Service, prefix: &str) -> Vec<Case> {
         ));
     }
     if let Some(body) = op.request.body.json() {
-        for field in super::strategy::field_names(&body.schema) {
+        for field in super::strategy::field_names(&body.schema.raw) {
             let mut call = success();
             call.input.body.insert(field.clone(), Value::Null);
             out.push(case(

@@ -25,7 +25,7 @@ pub fn cases(op: &Operation, name_prefix: &str) -> Vec<Case> {
         });
     };
     if let Some(body) = op.request.body.json() {
-        for field in field_names(&body.schema) {
+        for field in field_names(&body.schema.raw) {
             push(
                 Kind::Invalid,
                 format!("body_{field}"),
