@@ -98,7 +98,7 @@ impl Promises<'_> {
             }
         }
         match &op.success.body {
-            Body::None(_) => out.extend(no_body(obs, &At::op(op, "/success/body"))),
+            Body::None => out.extend(no_body(obs, &At::op(op, "/success/body"))),
             Body::Json(b) => out.extend(response_schema(
                 obs,
                 b.schema.validator(),

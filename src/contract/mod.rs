@@ -2,6 +2,7 @@
 
 pub mod auth;
 pub mod diagnostic;
+pub mod either;
 pub mod examples;
 pub mod format;
 pub mod load;

@@ -246,12 +246,11 @@ pub struct Request {
     pub body: Body,
 }
 
-/// `none` or a JSON body.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(untagged)]
+/// `none` or a JSON body (deserialized in [`super::either`]).
+#[derive(Debug, Clone)]
 pub enum Body {
     /// No body (`body: none`).
-    None(NoneTag),
+    None,
     /// A JSON body.
     Json(JsonBody),
 }
@@ -260,18 +259,10 @@ impl Body {
     /// The JSON body, if any.
     pub fn json(&self) -> Option<&JsonBody> {
         match self {
-            Body::None(_) => None,
+            Body::None => None,
             Body::Json(b) => Some(b),
         }
     }
-}
-
-/// The literal `none`.
-#[derive(Debug, Clone, Copy, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum NoneTag {
-    /// `none`
-    None,
 }
 
 /// A JSON body: schema and the page's example.
@@ -531,9 +522,8 @@ pub struct Step {
     pub expect: Expect,
 }
 
-/// A step's expectation.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(untagged)]
+/// A step's expectation (deserialized in [`super::either`]).
+#[derive(Debug, Clone)]
 pub enum Expect {
     /// `success` or `documented`.
     Word(ExpectWord),

@@ -229,7 +229,7 @@ fn error_example(e: &DocError, service: &Service) -> Value {
 fn responses(op: &Operation, service: &Service) -> Value {
     let mut r = Map::new();
     let success_content = match &op.success.body {
-        Body::None(_) => None,
+        Body::None => None,
         Body::Json(b) => {
             let mut media = json!({"schema": b.schema});
             if let Some(ex) = &b.example {
