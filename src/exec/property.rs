@@ -206,7 +206,7 @@ pub(crate) fn run_property(
     property: &Property,
     base_call: &Call,
 ) -> Outcome {
-    let Ok((op, _)) = op_and_service(ctx.specs, &case.operation) else {
+    let Ok((op, _)) = op_and_service(ctx.specs, &case.id.op) else {
         return error(HarnessError::Transport("unknown operation".into()));
     };
     let Some(setup) = setup(ctx, op, property) else {

@@ -1,28 +1,23 @@
 //! Property-based cases of an operation (the inputs come from [`super::strategy`]).
 
-use super::case::{Call, Case, Kind, Plan, Property};
+use super::case::{Call, Case, CaseId, Kind, Plan, Property};
 use super::strategy::field_names;
 use crate::contract::{Operation, Trigger};
 
 /// The property cases of an operation.
-pub fn cases(op: &Operation, name_prefix: &str) -> Vec<Case> {
+pub fn cases(op: &Operation) -> Vec<Case> {
     let base = Call::success(&op.id, &op.success.case.fixture);
     let mut out = Vec::new();
     let mut push = |kind, detail: String, at: &str, about: String, property| {
-        out.push(Case {
-            name: format!("{name_prefix}::{}::{detail}", Kind::segment(kind)),
-            service: op.service.clone(),
-            operation: op.id.clone(),
-            kind,
-            spec_at: op.locate(at),
+        out.push(Case::new(
+            CaseId::new(op, kind, detail),
+            op.locate(at),
             about,
-            plan: Plan::Property {
+            Plan::Property {
                 property,
                 base: base.clone(),
             },
-            ignore: None,
-            promise: None,
-        });
+        ));
     };
     if let Some(body) = op.request.body.json() {
         for field in field_names(&body.schema.raw) {
