@@ -1,8 +1,9 @@
 //! The architecture, enforced: every `use`, `crate::`, `super::`, `self::` and
 //! `contract_harness::` path of every file in `src/` is mapped to the file that defines what it
 //! names (through re-exports), and the resulting graph of files is checked: the checking side
-//! imports nothing from `src/mock/`, no two files import each other in a circle, and no
-//! `static` outside the mock holds mutable state unless the allow-list below says why.
+//! imports nothing from `src/mock/`, no two files import each other in a circle, no `static`
+//! outside the mock holds mutable state unless the allow-list below says why, and no type
+//! is deserialized `#[serde(untagged)]` (whose error names none of the alternatives).
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -799,6 +800,28 @@ fn no_static_holds_mutable_state_outside_the_mock_unless_allowed() {
         stale.is_empty(),
         "STATIC_ALLOWED names statics that are gone; remove them from the list:\n  {}",
         stale.join("\n  ")
+    );
+}
+
+#[test]
+fn no_type_is_deserialized_untagged() {
+    let tree = tree();
+    let mut found = Vec::new();
+    for file in tree.files.keys() {
+        let src = std::fs::read_to_string(tree.root.join(file)).unwrap_or_default();
+        let toks = tokens(&strip(&src));
+        // Comments and strings are blanked: an `untagged` left is the attribute's.
+        for (t, line) in &toks {
+            if *t == Tok::Ident("untagged".into()) {
+                found.push(format!("{file}:{line}"));
+            }
+        }
+    }
+    assert!(
+        found.is_empty(),
+        "#[serde(untagged)] reports \"data did not match any variant\" and names no alternative: \
+         write the Deserialize by hand (see src/contract/either.rs):\n  {}",
+        found.join("\n  ")
     );
 }
 
