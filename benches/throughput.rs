@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 
 use contract_harness::exec::credentials::{self, Credential};
 use contract_harness::exec::runtime::runtime;
-use contract_harness::exec::{PropSettings, Target, client};
+use contract_harness::exec::{Instance, PropSettings, Target, client};
 use contract_harness::generate::{Call, Expect};
 use contract_harness::mock::auth::{enos_params_data, sha256_hex};
 use contract_harness::mock::{MockConfig, MockServer, Seed};
@@ -151,16 +151,16 @@ fn wrk(base: &str, script: &Path, seconds: u32) -> Option<f64> {
     Some(rps)
 }
 
-/// An instance of the target's own hub, so that tokens obtained through it open it.
-fn instance(target: &Target) -> MockServer {
+/// An instance of the target's own mock, so that tokens obtained through it open it.
+fn instance(target: &Target) -> Box<dyn Instance> {
     target
-        .case_instance()
+        .case_instance("oneaccess")
         .expect("mock")
         .expect("embedded instance")
 }
 
 fn load(f: &mut Figures, dir: &Path) {
-    let target = Target::embedded(Arc::new(Seed::builtin()), None);
+    let target = contract_harness::mock::embedded::target(Arc::new(Seed::builtin()), None);
     let server = instance(&target);
     let base = server.base_url();
     let t = tokens(&target);
@@ -199,7 +199,7 @@ fn suite(f: &mut Figures) {
 
 fn runner_rate(f: &mut Figures, dir: &Path) {
     let loaded = contract::load(Path::new("specs")).expect("specs");
-    let target = Target::embedded(Arc::new(Seed::builtin()), None);
+    let target = contract_harness::mock::embedded::target(Arc::new(Seed::builtin()), None);
     let server = instance(&target);
     let base = server.base_url();
     // A client of its own, allowing as many requests in flight as the loop makes (the shared

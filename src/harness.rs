@@ -1,5 +1,6 @@
 //! The test harness: arguments → suite → trials → reporters. `tests/contract.rs` and
-//! `contract-harness run` both hand their command line to [`main`].
+//! `contract-harness run` both hand their command line to [`main`], with the embedded target
+//! to use when no live one is configured (the harness knows no implementation of its own).
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -10,17 +11,29 @@ use libtest_mimic::Arguments;
 
 use crate::contract;
 use crate::exec::provision_request::Env;
-use crate::exec::{PropSettings, Target, case_setup};
+use crate::exec::{PropSettings, Provider, Target, case_setup};
 use crate::report::record::RunError;
 use crate::report::reproduce::{Invocation, Reproduce};
 use crate::report::{ignored, summary};
 use crate::suite::selected;
 pub use crate::suite::{Deadline, Suite};
 
-/// Loads specs, builds the suite for the environment's target and runs it with libtest-mimic;
-/// `invocation` says how the user started it, for the reproduce lines.
-pub fn main(args: Arguments, specs_dir: &Path, invocation: Invocation) -> ExitCode {
-    main_with(args, specs_dir, invocation, ignored::Flags::default())
+/// Loads specs, builds the suite for the environment's target (a live one, or the one
+/// `embedded` makes) and runs it with libtest-mimic; `invocation` says how the user started it,
+/// for the reproduce lines.
+pub fn main(
+    args: Arguments,
+    specs_dir: &Path,
+    invocation: Invocation,
+    embedded: &Provider,
+) -> ExitCode {
+    main_with(
+        args,
+        specs_dir,
+        invocation,
+        ignored::Flags::default(),
+        embedded,
+    )
 }
 
 /// [`main`] with the harness's own flags (see [`ignored::split`]).
@@ -29,6 +42,7 @@ pub fn main_with(
     specs_dir: &Path,
     invocation: Invocation,
     flags: ignored::Flags,
+    embedded: &Provider,
 ) -> ExitCode {
     let started = Instant::now();
     // Every setting is read and validated once, before anything runs.
@@ -54,7 +68,7 @@ pub fn main_with(
             return ExitCode::from(2);
         }
     };
-    let target = match Target::from_settings(&settings) {
+    let target = match Target::from_settings(&settings, embedded) {
         Ok(t) => t,
         Err(e) => {
             eprintln!("error: {e}");

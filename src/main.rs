@@ -167,6 +167,7 @@ fn main() -> ExitCode {
                 &specs,
                 contract_harness::report::reproduce::Invocation::Binary,
                 flags,
+                &contract_harness::mock::embedded::from_settings,
             )
         }
         Command::Mutants {

@@ -48,7 +48,7 @@ pub fn run_suite(
     proptest: PropSettings,
     threads: usize,
 ) -> SuiteRun {
-    let target = Target::embedded(seed.clone(), fault);
+    let target = crate::mock::embedded::target(seed.clone(), fault);
     run_on(specs, cases, &target, fault, proptest, threads)
 }
 
@@ -124,7 +124,7 @@ pub fn run_on(
                     );
                     match outcome.verdict {
                         Verdict::Passed if recorded => {
-                            let mut own = names.get(&case.service).cloned().unwrap_or_default();
+                            let mut own = names.get(&case.id.service).cloned().unwrap_or_default();
                             for (fixture, values) in &provided {
                                 for (name, value) in values {
                                     own.insert(value.clone(), format!("{fixture}.{name}"));

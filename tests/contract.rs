@@ -1,6 +1,6 @@
 //! The contract suite: every case generated from `specs/`, against the embedded mock or the
 //! server at `CONTRACT_BASE_URL`. The harness lives in the library; this only hands it the
-//! command line.
+//! command line and the embedded mock.
 
 use std::path::PathBuf;
 
@@ -25,5 +25,6 @@ fn main() -> std::process::ExitCode {
         &specs,
         contract_harness::report::reproduce::Invocation::CargoTest,
         flags,
+        &contract_harness::mock::embedded::from_settings,
     )
 }

@@ -5,7 +5,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use contract_harness::contract;
-use contract_harness::exec::{PropSettings, Target};
+use contract_harness::exec::PropSettings;
 use contract_harness::harness::Suite;
 use contract_harness::mock::{Fault, Seed};
 
@@ -35,7 +35,7 @@ fn normalize(text: &str) -> String {
 
 fn failure_text(fault: Fault, case: &str) -> String {
     let loaded = contract::load(Path::new("specs")).expect("specs load");
-    let target = Target::embedded(Arc::new(Seed::builtin()), Some(fault));
+    let target = contract_harness::mock::embedded::target(Arc::new(Seed::builtin()), Some(fault));
     let suite = Suite::new(
         loaded.specs,
         target,

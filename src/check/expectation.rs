@@ -98,10 +98,10 @@ impl Promises<'_> {
             }
         }
         match &op.success.body {
-            Body::None(_) => out.extend(no_body(obs, &At::op(op, "/success/body"))),
+            Body::None => out.extend(no_body(obs, &At::op(op, "/success/body"))),
             Body::Json(b) => out.extend(response_schema(
                 obs,
-                b.compiled.validator(),
+                b.schema.validator(),
                 &At::op(op, "/success/body/schema"),
                 "success",
             )),
@@ -112,7 +112,7 @@ impl Promises<'_> {
     fn error_schema(&self, obs: &Observed) -> Vec<Failure> {
         response_schema(
             obs,
-            self.service.errors.compiled.validator(),
+            self.service.errors.schema.validator(),
             &At::service(self.service, "/errors/schema"),
             "error",
         )

@@ -5,22 +5,19 @@
 use serde_json::Value;
 
 use super::diagnostic::{Diagnostic, err, warn};
-use super::model::{Compiled, Operation, Service, code_text};
+use super::model::{Operation, Schema, Service, code_text};
 use super::source::{SourceFile, escape_token};
 
 /// Checks an instance against a compiled schema; one diagnostic per violation.
 pub fn against_schema(
-    compiled: &Compiled,
+    schema: &Schema,
     instance: &Value,
     file: &SourceFile,
     pointer: &str,
     what: &str,
     out: &mut Vec<Diagnostic>,
 ) {
-    let Some(v) = compiled.0.as_deref() else {
-        return;
-    };
-    for e in v.iter_errors(instance) {
+    for e in schema.validator().iter_errors(instance) {
         let at = format!("{pointer}{}", e.instance_path().as_str());
         out.push(
             err(

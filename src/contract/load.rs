@@ -9,6 +9,7 @@ use super::diagnostic::{Anchor, Diagnostic, Severity};
 use super::format::{self, FileKind};
 use super::model::{Operation, Service, SpecSet};
 use super::rules;
+use super::schemas;
 use super::source::SourceFile;
 use super::yaml;
 
@@ -237,6 +238,13 @@ fn parse_file<T: serde::de::DeserializeOwned>(
         }
     };
     let found = format::check(kind, &value, &file);
+    if !found.is_empty() {
+        errors.extend(found);
+        return Ok(None);
+    }
+    // Schemas are compiled when the model is built: each that does not compile is reported
+    // here first, at its position.
+    let found = schemas::check(kind, &value, &file);
     if !found.is_empty() {
         errors.extend(found);
         return Ok(None);

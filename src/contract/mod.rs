@@ -2,6 +2,7 @@
 
 pub mod auth;
 pub mod diagnostic;
+pub mod either;
 pub mod examples;
 pub mod format;
 pub mod import;
@@ -10,6 +11,7 @@ pub mod model;
 pub mod openapi;
 pub mod pointer;
 pub mod rules;
+pub mod schemas;
 pub mod source;
 pub mod yaml;
 

@@ -111,10 +111,7 @@ pub struct ErrorShape {
     #[serde(default)]
     pub success_code: Option<Value>,
     /// JSON Schema of an error body.
-    pub schema: Value,
-    /// The schema, compiled by the loader.
-    #[serde(skip)]
-    pub compiled: Compiled,
+    pub schema: Schema,
 }
 
 /// A fixture the operations' cases need, and the values it provides.
@@ -227,12 +224,9 @@ pub struct Parameter {
     /// The page's description.
     #[serde(default)]
     pub description: String,
-    /// JSON Schema of the value (a string when omitted).
+    /// JSON Schema of the value (a string when omitted), compiled.
     #[serde(default)]
-    pub schema: Option<Value>,
-    /// The schema, compiled by the loader (query and header parameters with a schema).
-    #[serde(skip)]
-    pub compiled: Compiled,
+    pub schema: Option<Schema>,
 }
 
 impl Parameter {
@@ -280,12 +274,11 @@ pub struct Request {
     pub body: Body,
 }
 
-/// `none` or a JSON body.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(untagged)]
+/// `none` or a JSON body (deserialized in [`super::either`]).
+#[derive(Debug, Clone)]
 pub enum Body {
     /// No body (`body: none`).
-    None(NoneTag),
+    None,
     /// A JSON body.
     Json(JsonBody),
 }
@@ -294,18 +287,10 @@ impl Body {
     /// The JSON body, if any.
     pub fn json(&self) -> Option<&JsonBody> {
         match self {
-            Body::None(_) => None,
+            Body::None => None,
             Body::Json(b) => Some(b),
         }
     }
-}
-
-/// The literal `none`.
-#[derive(Debug, Clone, Copy, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum NoneTag {
-    /// `none`
-    None,
 }
 
 /// A JSON body: schema and the page's example.
@@ -313,38 +298,60 @@ pub enum NoneTag {
 #[serde(deny_unknown_fields)]
 pub struct JsonBody {
     /// JSON Schema (draft 2020-12).
-    pub schema: Value,
+    pub schema: Schema,
     /// The page's example.
     #[serde(default)]
     pub example: Option<Value>,
-    /// The schema, compiled by the loader.
-    #[serde(skip)]
-    pub compiled: Compiled,
 }
 
-/// A compiled JSON Schema, shared (compiled once per run by the loader).
-#[derive(Clone, Default)]
-pub struct Compiled(pub Option<Arc<jsonschema::Validator>>);
+/// A JSON Schema (draft 2020-12) with its validator, compiled when the model is deserialized
+/// (shared: compiled once per run). The loader checks every schema compiles, with its position,
+/// before it builds the typed model, so the deserializer's own error never reaches a user.
+#[derive(Clone)]
+pub struct Schema {
+    /// The schema as written.
+    pub raw: Value,
+    /// Its validator.
+    pub validator: Arc<jsonschema::Validator>,
+}
 
-impl Compiled {
-    /// The validator.
+impl Schema {
+    /// Compiles a schema.
     ///
-    /// # Panics
-    /// If called on a schema the loader did not compile (a bug, not an input error).
+    /// # Errors
+    /// When `raw` is not a valid JSON Schema (draft 2020-12).
+    pub fn compile(raw: Value) -> Result<Self, jsonschema::ValidationError<'static>> {
+        let validator = jsonschema::draft202012::new(&raw)?;
+        Ok(Self {
+            raw,
+            validator: Arc::new(validator),
+        })
+    }
+
+    /// The validator.
     pub fn validator(&self) -> &jsonschema::Validator {
-        self.0
-            .as_deref()
-            .expect("schemas are compiled by the loader before use")
+        &self.validator
     }
 }
 
-impl std::fmt::Debug for Compiled {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(if self.0.is_some() {
-            "Compiled"
-        } else {
-            "NotCompiled"
+impl<'de> Deserialize<'de> for Schema {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let raw = Value::deserialize(d)?;
+        Schema::compile(raw).map_err(|e| {
+            serde::de::Error::custom(format_args!("invalid JSON Schema (draft 2020-12): {e}"))
         })
+    }
+}
+
+impl serde::Serialize for Schema {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.raw.serialize(s)
+    }
+}
+
+impl std::fmt::Debug for Schema {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_tuple("Schema").field(&self.raw).finish()
     }
 }
 
@@ -675,9 +682,8 @@ pub struct Step {
     pub expect: Expect,
 }
 
-/// A step's expectation.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(untagged)]
+/// A step's expectation (deserialized in [`super::either`]).
+#[derive(Debug, Clone)]
 pub enum Expect {
     /// `success` or `documented`.
     Word(ExpectWord),

@@ -224,7 +224,7 @@ fn operation(op: &Operation, service: &Service) -> Value {
             json!({
                 "name": name, "in": "path", "required": true,
                 "description": p.map(|p| p.description.clone()).unwrap_or_default(),
-                "schema": p.and_then(|p| p.schema.clone()).unwrap_or_else(|| json!({"type": "string"})),
+                "schema": p.and_then(|p| p.schema.as_ref()).map_or_else(|| json!({"type": "string"}), |s| s.raw.clone()),
             })
         })
         .collect();
@@ -233,7 +233,7 @@ fn operation(op: &Operation, service: &Service) -> Value {
             params.push(json!({
                 "name": name, "in": location.word(), "required": p.is_required(),
                 "description": p.description,
-                "schema": p.schema.clone().unwrap_or_else(|| json!({"type": "string"})),
+                "schema": p.schema.as_ref().map_or_else(|| json!({"type": "string"}), |s| s.raw.clone()),
             }));
         }
     }
@@ -393,7 +393,7 @@ fn error_example(e: &DocError, service: &Service) -> Value {
 fn responses(op: &Operation, service: &Service) -> Value {
     let mut r = Map::new();
     let success_content = match &op.success.body {
-        Body::None(_) => None,
+        Body::None => None,
         Body::Json(b) => {
             let mut media = json!({"schema": b.schema});
             if let Some(ex) = &b.example {
@@ -439,8 +439,7 @@ fn responses(op: &Operation, service: &Service) -> Value {
                 .success
                 .body
                 .json()
-                .map(|b| b.schema.clone())
-                .unwrap_or(json!({}));
+                .map_or(json!({}), |b| b.schema.raw.clone());
             let examples: Map<String, Value> = op
                 .errors
                 .iter()

@@ -1,9 +1,8 @@
 //! The model's own rules, beyond the format schema: references resolve, codes are unique,
-//! JSON Schemas compile, examples match their schemas, and a page's examples agree with its
+//! examples match their schemas, and a page's examples agree with its
 //! tables (warnings).
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::sync::Arc;
 
 use serde_json::Value;
 
@@ -11,25 +10,19 @@ use super::diagnostic::{Anchor, Diagnostic, Severity, did_you_mean};
 use super::diagnostic::{err, warn};
 use super::examples;
 use super::model::{
-    Carrier, Compiled, Expect, Operation, ParamIn, Service, SpecSet, Trigger, code_text,
-    pointer_segments, template_names,
+    Carrier, Expect, Operation, ParamIn, Service, SpecSet, Trigger, code_text, pointer_segments,
+    template_names,
 };
 use super::pointer;
 use super::source::{SourceFile, escape_token};
 
 type Found = (Vec<Diagnostic>, Vec<Diagnostic>);
 
-/// Applies every rule; compiles the schemas into the model. Returns (errors, warnings).
+/// Applies every rule. Returns (errors, warnings).
 pub fn check(set: &mut SpecSet) -> Found {
     let mut found: Found = (Vec::new(), Vec::new());
-    for service in set.services.values_mut() {
+    for service in set.services.values() {
         if let Some(file) = service.file.clone() {
-            service.errors.compiled = compile(
-                &service.errors.schema,
-                &file,
-                "/errors/schema",
-                &mut found.0,
-            );
             todo_fixtures(service, &file, &mut found.1);
         }
     }
@@ -50,8 +43,6 @@ pub fn check(set: &mut SpecSet) -> Found {
         let Some(service) = set.services.get(&op.service).cloned() else {
             continue;
         };
-        compile_operation(&mut set.operations[i], &file, &mut found.0);
-        let op = &set.operations[i];
         check_operation(op, &service, &file, &mut found);
     }
     for op in &set.operations {
@@ -60,50 +51,6 @@ pub fn check(set: &mut SpecSet) -> Found {
         }
     }
     found
-}
-
-fn compile(
-    schema: &Value,
-    file: &SourceFile,
-    pointer: &str,
-    errors: &mut Vec<Diagnostic>,
-) -> Compiled {
-    match jsonschema::draft202012::new(schema) {
-        Ok(v) => Compiled(Some(Arc::new(v))),
-        Err(e) => {
-            let inner = format!("{pointer}{}", e.instance_path().as_str());
-            let expected = if inner.ends_with("/type") {
-                "a JSON Schema type: one of array, boolean, integer, null, number, object, string"
-            } else {
-                "a JSON Schema (draft 2020-12)"
-            };
-            errors.push(
-                err(
-                    file,
-                    &inner,
-                    "invalid-schema",
-                    format!("invalid JSON Schema: {e}"),
-                )
-                .expected(expected),
-            );
-            Compiled(None)
-        }
-    }
-}
-
-fn compile_operation(op: &mut Operation, file: &SourceFile, errors: &mut Vec<Diagnostic>) {
-    if let super::model::Body::Json(b) = &mut op.request.body {
-        b.compiled = compile(&b.schema, file, "/request/body/schema", errors);
-    }
-    if let super::model::Body::Json(b) = &mut op.success.body {
-        b.compiled = compile(&b.schema, file, "/success/body/schema", errors);
-    }
-    for (name, p) in &mut op.parameters {
-        if let Some(schema) = &p.schema {
-            let ptr = format!("/parameters/{}/schema", escape_token(name));
-            p.compiled = compile(schema, file, &ptr, errors);
-        }
-    }
 }
 
 fn check_operation(op: &Operation, service: &Service, file: &SourceFile, found: &mut Found) {
@@ -206,7 +153,7 @@ fn check_operation(op: &Operation, service: &Service, file: &SourceFile, found: 
         && let Some(ex) = &b.example
     {
         examples::against_schema(
-            &b.compiled,
+            &b.schema,
             ex,
             file,
             "/request/body/example",
@@ -218,7 +165,7 @@ fn check_operation(op: &Operation, service: &Service, file: &SourceFile, found: 
         && let Some(ex) = &b.example
     {
         examples::against_schema(
-            &b.compiled,
+            &b.schema,
             ex,
             file,
             "/success/body/example",
@@ -229,7 +176,7 @@ fn check_operation(op: &Operation, service: &Service, file: &SourceFile, found: 
     for (i, ex) in op.error_examples.iter().enumerate() {
         let ptr = format!("/error_examples/{i}/body");
         examples::against_schema(
-            &service.errors.compiled,
+            &service.errors.schema,
             &ex.body,
             file,
             &ptr,
@@ -374,7 +321,7 @@ fn check_errors(
         .request
         .body
         .json()
-        .and_then(|b| b.schema.get("properties"))
+        .and_then(|b| b.schema.raw.get("properties"))
         .and_then(Value::as_object)
         .map(|m| m.keys().cloned().collect())
         .unwrap_or_default();

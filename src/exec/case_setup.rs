@@ -50,7 +50,7 @@ pub fn setup<'t>(
     let Some(p) = &session.provisioning else {
         return Ok(setup);
     };
-    let service = case.service.as_str();
+    let service = case.id.service.as_str();
     for fixture in case.fixtures() {
         if p.get(service, fixture).is_none() {
             continue;

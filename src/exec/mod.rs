@@ -1,5 +1,5 @@
-//! Execution: the shared runtime, the HTTP client, targets (embedded mock or live URL),
-//! credential flows, and running a case.
+//! Execution: the shared runtime, the HTTP client, targets (an embedded implementation or a
+//! live URL), credential flows, and running a case.
 
 pub mod call;
 pub mod capture;
@@ -8,6 +8,7 @@ pub mod cleanup;
 pub mod client;
 pub mod command;
 pub mod credentials;
+pub mod embedded;
 pub mod error;
 pub mod ledger;
 pub mod outcome;
@@ -29,6 +30,7 @@ pub mod template;
 pub mod values;
 
 pub use call::{Ctx, PropSettings};
+pub use embedded::{Embedded, Instance, Provider};
 pub use error::HarnessError;
 pub use outcome::{Exchange, Outcome, Verdict};
 pub use run::run_case;

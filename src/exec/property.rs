@@ -115,7 +115,7 @@ fn setup_unmarked(ctx: &Ctx<'_>, op: &Operation, property: &Property) -> Option<
     match property {
         Property::InvalidBody { field } => {
             let b = body?;
-            let validator = b.compiled.0.clone()?;
+            let validator = b.schema.validator.clone();
             let scope: Scope = Box::new(move |i| match &i.body {
                 Some(BodyOverride::Json(v)) => match validator.iter_errors(v).next() {
                     Some(e) => {
@@ -132,7 +132,7 @@ fn setup_unmarked(ctx: &Ctx<'_>, op: &Operation, property: &Property) -> Option<
             });
             Some(PropertySetup {
                 strategy: match field {
-                    Some(f) => invalid_field_body(&b.schema, f),
+                    Some(f) => invalid_field_body(&b.schema.raw, f),
                     None => non_object_body(),
                 }
                 .prop_map(|v| body_input(BodyOverride::Json(v)))
@@ -144,7 +144,7 @@ fn setup_unmarked(ctx: &Ctx<'_>, op: &Operation, property: &Property) -> Option<
         }
         Property::MalformedBody => {
             let b = body?;
-            let validator = b.compiled.0.clone()?;
+            let validator = b.schema.validator.clone();
             let json_ct = op
                 .request
                 .content_type
@@ -162,7 +162,7 @@ fn setup_unmarked(ctx: &Ctx<'_>, op: &Operation, property: &Property) -> Option<
             });
             Some(PropertySetup {
                 strategy: malformed_body(
-                    &b.schema,
+                    &b.schema.raw,
                     op.request
                         .content_type
                         .clone()
@@ -192,8 +192,9 @@ fn setup_unmarked(ctx: &Ctx<'_>, op: &Operation, property: &Property) -> Option<
         }
         Property::InvalidParam { location, name } => {
             let p = op.parameters.get(name)?;
-            let schema = p.schema.clone()?;
-            let validator = p.compiled.0.clone()?;
+            let compiled = p.schema.clone()?;
+            let validator = compiled.validator.clone();
+            let schema = compiled.raw;
             let (location, required, header) =
                 (*location, p.is_required(), *location == ParamIn::Header);
             let key = name.clone();
@@ -202,7 +203,7 @@ fn setup_unmarked(ctx: &Ctx<'_>, op: &Operation, property: &Property) -> Option<
                 None => Err("the parameter is not generated".into()),
             });
             let key = name.clone();
-            let strategy = invalid_param_value(p.schema.as_ref()?, required, header)
+            let strategy = invalid_param_value(&p.schema.as_ref()?.raw, required, header)
                 .prop_map(move |v| {
                     let mut input = Input::default();
                     let map = match location {
@@ -240,7 +241,7 @@ fn setup_unmarked(ctx: &Ctx<'_>, op: &Operation, property: &Property) -> Option<
                             .collect::<std::collections::BTreeMap<_, _>>()
                     });
             let body_strategy = match body {
-                Some(b) => valid_value(&b.schema)
+                Some(b) => valid_value(&b.schema.raw)
                     .prop_map(|v| Some(BodyOverride::Json(v)))
                     .boxed(),
                 None => proptest::strategy::Just(None).boxed(),
@@ -277,15 +278,16 @@ fn with_valid_params(
         for (name, p) in op.params_in(location) {
             let schema = p
                 .schema
-                .clone()
-                .unwrap_or_else(|| serde_json::json!({"type": "string"}));
+                .as_ref()
+                .map_or_else(|| serde_json::json!({"type": "string"}), |s| s.raw.clone());
             let header = location == ParamIn::Header;
             params.push((
                 location,
                 name.clone(),
                 valid_param_value(&schema, p.is_required(), header),
             ));
-            checks.push((location, name.clone(), schema, p.compiled.0.clone(), header));
+            let validator = p.schema.as_ref().map(|s| s.validator.clone());
+            checks.push((location, name.clone(), schema, validator, header));
         }
     }
     if params.is_empty() {
@@ -352,7 +354,7 @@ pub(crate) fn run_property(
     property: &Property,
     base_call: &Call,
 ) -> Outcome {
-    let Ok((op, _)) = op_and_service(ctx.specs, &case.operation) else {
+    let Ok((op, _)) = op_and_service(ctx.specs, &case.id.op) else {
         return error(HarnessError::Transport("unknown operation".into()));
     };
     let Some(setup) = setup(ctx, op, property) else {

@@ -85,14 +85,41 @@ pub struct ProvisionRequest {
     pub role: Option<String>,
 }
 
-/// One status or several.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(untagged)]
+/// One status or several (an integer or a list of integers).
+#[derive(Debug, Clone)]
 pub enum Statuses {
     /// This status.
     One(u16),
     /// Any of these.
     Any(Vec<u16>),
+}
+
+impl<'de> Deserialize<'de> for Statuses {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use serde::de::value::SeqAccessDeserializer;
+        use serde::de::{Error, Unexpected};
+        struct St;
+        impl<'de> serde::de::Visitor<'de> for St {
+            type Value = Statuses;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an HTTP status (100 to 599) or a list of them")
+            }
+            fn visit_u64<E: Error>(self, v: u64) -> Result<Statuses, E> {
+                u16::try_from(v)
+                    .map(Statuses::One)
+                    .map_err(|_| E::invalid_value(Unexpected::Unsigned(v), &self))
+            }
+            fn visit_i64<E: Error>(self, v: i64) -> Result<Statuses, E> {
+                u16::try_from(v)
+                    .map(Statuses::One)
+                    .map_err(|_| E::invalid_value(Unexpected::Signed(v), &self))
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(self, s: A) -> Result<Statuses, A::Error> {
+                Vec::<u16>::deserialize(SeqAccessDeserializer::new(s)).map(Statuses::Any)
+            }
+        }
+        d.deserialize_any(St)
+    }
 }
 
 impl Statuses {
@@ -169,4 +196,25 @@ impl ResetSpec {
 /// `file:line:column` of a spanned value.
 pub fn at<T>(file: &str, s: &Spanned<T>) -> String {
     format!("{file}:{}:{}", s.referenced.line(), s.referenced.column())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_status_is_one_integer_or_a_list_and_anything_else_says_so() {
+        let parse = |t: &str| {
+            serde_saphyr::from_str_with_options::<Statuses>(t, crate::contract::yaml::options())
+                .map_err(|e| e.to_string())
+        };
+        let one = parse("201").expect("one");
+        assert!(one.accepts(201) && !one.accepts(200));
+        let any = parse("[200, 204]").expect("a list");
+        assert!(any.accepts(204) && !any.accepts(201));
+        for wrong in ["created", "70000", "-1"] {
+            let e = parse(wrong).expect_err("not a status");
+            assert!(e.contains("an HTTP status"), "{wrong}: {e}");
+        }
+    }
 }

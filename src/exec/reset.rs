@@ -159,13 +159,16 @@ mod tests {
         let (target, count) = target(&dir);
         let specs = crate::contract::SpecSet::default();
         let client = Client::new(&Limits::default()).expect("client");
-        let session = crate::exec::session::Session::new(&target);
+        let reset = Reset::new(
+            target.plan.reset.clone().expect("the file has a reset"),
+            target.plan.file.clone(),
+        );
         let env = Env {
             specs: &specs,
             target: &target,
             client: &client,
         };
-        let reset = session.reset.as_ref().expect("reset");
+        let reset = &reset;
         // The state is unknown at the start: the first case, consumer or not, resets.
         let g = reset.enter(env, false).expect("enter");
         assert!(matches!(g, Gate::Alone(_)));

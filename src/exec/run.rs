@@ -16,11 +16,11 @@ use crate::generate::{Call, Case, Expect, Plan};
 
 /// Runs a case. Must not be called from inside the runtime.
 pub fn run_case(ctx: &Ctx<'_>, case: &Case) -> Outcome {
-    let instance = match ctx.target.case_instance() {
+    let instance = match ctx.target.case_instance(&case.id.service) {
         Ok(i) => i,
         Err(e) => return error(e),
     };
-    let base = instance.as_ref().map(crate::mock::MockServer::base_url);
+    let base = instance.as_ref().map(|i| i.base_url());
     let base = base.as_deref();
     let outcome = match &case.plan {
         Plan::Single { call, expect, .. } => {
@@ -113,7 +113,7 @@ fn run_sequence(ctx: &Ctx<'_>, base: Option<&str>, steps: &[(Call, Expect)]) -> 
 /// have the documented status, code, message and error shape. This checks the spec, not the
 /// server; a 5xx the server sends to a client is a failure wherever it appears.
 fn check_shape(ctx: &Ctx<'_>, case: &Case, code: &Value) -> Outcome {
-    let Ok((op, service)) = op_and_service(ctx.specs, &case.operation) else {
+    let Ok((op, service)) = op_and_service(ctx.specs, &case.id.op) else {
         return error(HarnessError::Transport("unknown operation".into()));
     };
     let Some((i, doc)) = op.errors.iter().enumerate().find(|(_, e)| e.code == *code) else {

@@ -1,18 +1,15 @@
-//! Targets: the embedded mock (default) or a live server described by a target file.
+//! Targets: an embedded implementation (the default, handed in by the entry point) or a live
+//! server described by a target file.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
-use std::sync::Arc;
 use std::time::Duration;
 
-use tokio::sync::OnceCell;
-
+use super::embedded::{Embedded, Instance, Provider};
 use super::error::HarnessError;
 use super::provision_file::Plan;
 use super::runtime::runtime;
 use super::target_file::TargetFile;
-use crate::mock::auth::Tokens;
-use crate::mock::{Fault, MockConfig, MockServer, Seed};
 use crate::secrets;
 
 pub use super::values::Values;
@@ -96,8 +93,8 @@ impl std::fmt::Debug for Target {
 /// The two kinds of target.
 #[derive(Debug)]
 pub enum TargetKind {
-    /// The embedded mock; a fresh instance per case.
-    Embedded(EmbeddedHub),
+    /// An embedded implementation; a fresh instance per case.
+    Embedded(Box<dyn Embedded>),
     /// A live server.
     Live {
         /// Base URL per service.
@@ -109,73 +106,11 @@ pub enum TargetKind {
     },
 }
 
-/// Starts embedded mock instances that share one token store, so a token obtained once opens
-/// every fresh instance.
-pub struct EmbeddedHub {
-    seed: Arc<Seed>,
-    tokens: Arc<Tokens>,
-    fault: Option<Fault>,
-    auth_instance: OnceCell<(MockServer, String)>,
-}
-
-impl std::fmt::Debug for EmbeddedHub {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("EmbeddedHub")
-            .field("fault", &self.fault)
-            .finish_non_exhaustive()
-    }
-}
-
-impl EmbeddedHub {
-    /// A hub over a seed, with an optional fault switched on in every instance.
-    pub fn new(seed: Arc<Seed>, fault: Option<Fault>) -> Self {
-        let tokens = Arc::new(Tokens::new(&seed));
-        Self {
-            seed,
-            tokens,
-            fault,
-            auth_instance: OnceCell::new(),
-        }
-    }
-
-    fn config(&self) -> MockConfig {
-        let mut c = MockConfig::new(self.seed.clone());
-        c.fault = self.fault;
-        c.tokens = Some(self.tokens.clone());
-        c
-    }
-
-    /// A fresh instance (fresh state) on a loopback port.
-    ///
-    /// # Errors
-    /// When no port can be bound.
-    pub async fn fresh(&self) -> Result<MockServer, HarnessError> {
-        MockServer::start(&self.config(), ([127, 0, 0, 1], 0).into())
-            .await
-            .map_err(|e| HarnessError::Mock(e.to_string()))
-    }
-
-    /// The instance that serves token requests (started once).
-    ///
-    /// # Errors
-    /// When no port can be bound.
-    pub async fn auth_base(&self) -> Result<String, HarnessError> {
-        let (_, base) = self
-            .auth_instance
-            .get_or_try_init(|| async {
-                let s = self.fresh().await?;
-                let base = s.base_url();
-                Ok::<_, HarnessError>((s, base))
-            })
-            .await?;
-        Ok(base.clone())
-    }
-}
-
 impl Target {
-    /// The embedded mock with a seed (and possibly a fault).
-    pub fn embedded(seed: Arc<Seed>, fault: Option<Fault>) -> Self {
-        for roles in seed.credentials.values() {
+    /// An embedded target: its fixtures and credentials are the ones it serves.
+    pub fn embedded(embedded: Box<dyn Embedded>) -> Self {
+        let credentials = embedded.credentials();
+        for roles in credentials.values() {
             for values in roles.values() {
                 for (k, v) in values {
                     if is_secret_key(k) {
@@ -187,22 +122,15 @@ impl Target {
         Self {
             id: next_id(),
             name: "mock".into(),
-            fixtures: seed
-                .fixtures
-                .iter()
-                .map(|(s, f)| {
-                    (
-                        s.clone(),
-                        f.iter()
-                            .map(|(n, v)| (n.clone(), vec![v.clone()]))
-                            .collect(),
-                    )
-                })
+            fixtures: embedded
+                .fixtures()
+                .into_iter()
+                .map(|(s, f)| (s, f.into_iter().map(|(n, v)| (n, vec![v])).collect()))
                 .collect(),
-            credentials: seed.credentials.clone(),
+            credentials,
             unavailable: BTreeMap::new(),
             destructive: None,
-            kind: TargetKind::Embedded(EmbeddedHub::new(seed, fault)),
+            kind: TargetKind::Embedded(embedded),
             limits: Limits::default(),
             plan: Plan::default(),
         }
@@ -343,12 +271,15 @@ impl Target {
         if self.provisions(service, fixture) {
             return None;
         }
-        if self.is_embedded() && !self.fixtures.contains_key(service) {
-            let known: Vec<&str> = self.fixtures.keys().map(String::as_str).collect();
-            return Some(format!(
-                "the embedded mock serves only {}; run `{service}` against a server of it (CONTRACT_BASE_URL and a target file, CONTRACT_TARGET)",
-                known.join(", ")
-            ));
+        if let TargetKind::Embedded(embedded) = &self.kind {
+            let known = embedded.services();
+            if !known.contains(service) {
+                let known: Vec<&str> = known.iter().map(String::as_str).collect();
+                return Some(format!(
+                    "the embedded mock serves only {}; run `{service}` against a server of it (CONTRACT_BASE_URL and a target file, CONTRACT_TARGET)",
+                    known.join(", ")
+                ));
+            }
         }
         self.fixtures
             .get(service)
@@ -445,7 +376,7 @@ impl Target {
     /// When the embedded mock cannot start.
     pub async fn auth_base(&self, service: &str) -> Result<String, HarnessError> {
         match &self.kind {
-            TargetKind::Embedded(hub) => hub.auth_base().await,
+            TargetKind::Embedded(embedded) => embedded.auth_base(service).await,
             TargetKind::Live { auth_urls, .. } => Ok(auth_urls
                 .get(service)
                 .map(|u| u.trim_end_matches('/').to_string())
@@ -459,31 +390,18 @@ impl Target {
         matches!(self.kind, TargetKind::Embedded(_))
     }
 
-    /// The default target of a process: `CONTRACT_BASE_URL` (with `CONTRACT_TARGET`) or the
-    /// embedded mock with the built-in seed.
+    /// The target the run's settings name: `CONTRACT_BASE_URL` (with `CONTRACT_TARGET`), or
+    /// else the embedded target `embedded` makes; with the settings' limits.
     ///
     /// # Errors
-    /// When the target file is broken.
-    pub fn from_env() -> Result<Self, HarnessError> {
-        Self::from_settings(&crate::settings::Settings::from_env()?)
-    }
-
-    /// The target the run's settings name: `CONTRACT_BASE_URL` (with `CONTRACT_TARGET`) or
-    /// the embedded mock with the built-in seed, with the settings' limits.
-    ///
-    /// # Errors
-    /// When the target file is broken or the mock fault unknown.
-    pub fn from_settings(s: &crate::settings::Settings) -> Result<Self, HarnessError> {
+    /// When the target file is broken or the embedded target cannot be made (an unknown
+    /// mock fault).
+    pub fn from_settings(
+        s: &crate::settings::Settings,
+        embedded: &Provider,
+    ) -> Result<Self, HarnessError> {
         let mut target = if s.base_url.is_none() && s.target_file.is_none() {
-            // CONTRACT_MOCK_FAULT switches a fault on in the embedded mock (to see the suite fail).
-            let fault = match &s.mock_fault {
-                Some(name) => Some(
-                    name.parse::<Fault>()
-                        .map_err(|e| HarnessError::Mock(e.to_string()))?,
-                ),
-                None => None,
-            };
-            Target::embedded(Arc::new(Seed::builtin()), fault)
+            Target::embedded(embedded(s)?)
         } else {
             Target::live(
                 s.target_file.as_deref(),
@@ -506,13 +424,14 @@ impl Target {
         Ok(target)
     }
 
-    /// Starts a fresh embedded instance (no-op for live targets): the base URL for one case.
+    /// Starts a fresh embedded instance of `service` (none for live targets): the base URL for
+    /// one case. The instance stops when dropped.
     ///
     /// # Errors
-    /// When the mock cannot start.
-    pub fn case_instance(&self) -> Result<Option<MockServer>, HarnessError> {
+    /// When the instance cannot start.
+    pub fn case_instance(&self, service: &str) -> Result<Option<Box<dyn Instance>>, HarnessError> {
         match &self.kind {
-            TargetKind::Embedded(hub) => runtime().block_on(hub.fresh()).map(Some),
+            TargetKind::Embedded(embedded) => runtime().block_on(embedded.fresh(service)).map(Some),
             TargetKind::Live { .. } => Ok(None),
         }
     }
@@ -576,7 +495,10 @@ mod tests {
     fn undesignated_fixtures_are_refused_on_live_targets() {
         let t = Target::live(None, "http://127.0.0.1:1", &|_| None).expect("target");
         assert!(t.destructive_refusal("oneaccess", &["org_leaf"]).is_some());
-        let e = Target::embedded(Arc::new(Seed::builtin()), None);
+        let e = Target {
+            destructive: None,
+            ..Target::live(None, "http://127.0.0.1:1", &|_| None).expect("target")
+        };
         assert!(e.destructive_refusal("oneaccess", &["org_leaf"]).is_none());
     }
 }

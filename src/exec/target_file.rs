@@ -59,14 +59,41 @@ pub struct TargetFile {
     pub max_failed_teardowns: Option<usize>,
 }
 
-/// One value set, or a pool of them.
-#[derive(Debug, Deserialize)]
-#[serde(untagged)]
+/// One value set, or a pool of them (a mapping or a list of mappings).
+#[derive(Debug)]
 pub enum FixtureEntry {
     /// A single value set.
     One(Values),
     /// Several interchangeable value sets.
     Pool(Vec<Values>),
+}
+
+impl<'de> Deserialize<'de> for FixtureEntry {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use serde::de::value::{MapAccessDeserializer, SeqAccessDeserializer};
+        struct Entry;
+        impl<'de> serde::de::Visitor<'de> for Entry {
+            type Value = FixtureEntry;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(
+                    "a fixture's values (a mapping of names to values) or a pool of them (a list of such mappings)",
+                )
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                m: A,
+            ) -> Result<FixtureEntry, A::Error> {
+                Values::deserialize(MapAccessDeserializer::new(m)).map(FixtureEntry::One)
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                s: A,
+            ) -> Result<FixtureEntry, A::Error> {
+                Vec::<Values>::deserialize(SeqAccessDeserializer::new(s)).map(FixtureEntry::Pool)
+            }
+        }
+        d.deserialize_any(Entry)
+    }
 }
 
 impl FixtureEntry {
@@ -157,5 +184,20 @@ mod tests {
         std::fs::write(&path, "name: s\nbase_ulr: http://x\n").expect("write");
         let e = TargetFile::read(&path).expect_err("typo").to_string();
         assert!(e.contains("base_ulr") && e.contains("t.yaml"), "{e}");
+    }
+
+    #[test]
+    fn an_entry_that_is_neither_values_nor_a_pool_names_both() {
+        let parse = |t: &str| {
+            serde_saphyr::from_str_with_options::<FixtureEntry>(t, crate::contract::yaml::options())
+                .map_err(|e| e.to_string())
+        };
+        assert!(matches!(parse("{ a: x }"), Ok(FixtureEntry::One(v)) if v["a"] == "x"));
+        assert!(matches!(parse("[{ a: x }, { a: y }]"), Ok(FixtureEntry::Pool(p)) if p.len() == 2));
+        let e = parse("just-a-string").expect_err("neither");
+        assert!(
+            e.contains("a fixture's values") && e.contains("a pool of them"),
+            "{e}"
+        );
     }
 }

@@ -1,6 +1,6 @@
 //! Credential cases: none, malformed, wrong, expired, and lacking the documented permission.
 
-use super::case::{Call, Case, Cred, Expect, Kind, Plan};
+use super::case::{Call, Case, CaseId, Cred, Expect, Kind, Plan};
 use crate::contract::{Operation, Service};
 
 /// The credential cases of an operation.
@@ -57,9 +57,7 @@ fn case(op: &Operation, prefix: &str, detail: &str, cred: Cred, about: String, a
     call.cred = cred;
     Case {
         name: format!("{prefix}::auth::{detail}"),
-        service: op.service.clone(),
-        operation: op.id.clone(),
-        kind: Kind::Auth,
+        id: CaseId::new(op, Kind::Auth, detail),
         spec_at: op.locate(at),
         about,
         plan: Plan::Single {

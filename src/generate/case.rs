@@ -2,10 +2,11 @@
 //! that expectation comes from.
 
 use std::collections::BTreeMap;
+use std::fmt;
 
 use serde_json::Value;
 
-use crate::contract::{InputChange, ParamIn};
+use crate::contract::{InputChange, Operation, ParamIn};
 
 /// The kinds of case, in the order they are listed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -208,17 +209,67 @@ pub enum Plan {
     },
 }
 
-/// A generated case.
-#[derive(Debug, Clone)]
-pub struct Case {
-    /// `<service>::<operation>::<kind>::<detail>`.
-    pub name: String,
+/// What identifies a case: its service, operation and kind, and the detail that tells it from
+/// the operation's other cases of that kind. The case's name is rendered from it.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct CaseId {
     /// Service.
     pub service: String,
     /// Operation id.
-    pub operation: String,
+    pub op: String,
     /// Kind.
     pub kind: Kind,
+    /// What tells it apart (`documented`, `ORG.0020::org_children_disabled`, `missing`).
+    pub detail: String,
+}
+
+impl CaseId {
+    /// The id of `op`'s case of `kind` told apart by `detail`.
+    pub fn new(op: &Operation, kind: Kind, detail: impl Into<String>) -> Self {
+        Self {
+            service: op.service.clone(),
+            op: op.id.clone(),
+            kind,
+            detail: detail.into(),
+        }
+    }
+
+    /// The case's name: `<service>::<operation>::<kind>::<detail>` (libtest's name, and the
+    /// snapshot file's).
+    pub fn name(&self) -> String {
+        self.to_string()
+    }
+}
+
+impl fmt::Display for CaseId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}::{}::{}::{}",
+            self.service,
+            self.op,
+            self.kind.segment(),
+            self.detail
+        )
+    }
+}
+
+/// A documented error: the operation, and the error's position in its `errors:`.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ErrorId {
+    /// Operation id.
+    pub op: String,
+    /// Position in the operation's `errors:`.
+    pub index: usize,
+}
+
+/// A generated case.
+#[derive(Debug, Clone)]
+pub struct Case {
+    /// What identifies it.
+    pub id: CaseId,
+    /// Its name, rendered from `id` (`<service>::<operation>::<kind>::<detail>`).
+    pub name: String,
     /// `file:line:column` of the promise checked.
     pub spec_at: String,
     /// What it checks, in a sentence.
@@ -237,16 +288,29 @@ pub struct Case {
 pub enum Promise {
     /// The documented success.
     Success,
-    /// The `index`-th documented error of the operation, whose code is `code`.
+    /// A documented error of the operation, whose code is `code`.
     Error {
-        /// Position in the operation's `errors:`.
-        index: usize,
+        /// Which error.
+        error: ErrorId,
         /// The code as the page writes it.
         code: String,
     },
 }
 
 impl Case {
+    /// A case named by `id`, with no ignore reason and no documented promise.
+    pub fn new(id: CaseId, spec_at: String, about: String, plan: Plan) -> Self {
+        Self {
+            name: id.name(),
+            id,
+            spec_at,
+            about,
+            plan,
+            ignore: None,
+            promise: None,
+        }
+    }
+
     /// Every call of the case.
     pub fn calls_mut(&mut self) -> Vec<&mut Call> {
         match &mut self.plan {
@@ -274,8 +338,8 @@ impl Case {
         match &self.plan {
             // A sequence of refusals only (the same error twice) leaves its fixture as it is.
             Plan::Sequence { steps } => steps.iter().any(|(_, e)| may_carry_out(e)),
-            Plan::Single { expect, .. } => self.kind == Kind::Success || may_carry_out(expect),
-            Plan::Property { .. } => self.kind == Kind::Valid,
+            Plan::Single { expect, .. } => self.id.kind == Kind::Success || may_carry_out(expect),
+            Plan::Property { .. } => self.id.kind == Kind::Valid,
             Plan::Shape { .. } => false,
         }
     }
@@ -300,17 +364,43 @@ mod tests {
     use super::*;
 
     fn case(kind: Kind, plan: Plan) -> Case {
-        Case {
-            name: "s::o::k::d".into(),
+        let id = CaseId {
             service: "s".into(),
-            operation: "o".into(),
+            op: "o".into(),
             kind,
+            detail: "d".into(),
+        };
+        Case {
+            name: id.name(),
+            id,
             spec_at: String::new(),
             about: String::new(),
             plan,
             ignore: None,
             promise: None,
         }
+    }
+
+    #[test]
+    fn a_name_is_rendered_from_its_id_with_the_detail_whole() {
+        let id = CaseId {
+            service: "oneaccess".into(),
+            op: "delete_organization".into(),
+            kind: Kind::Error,
+            detail: "ORG.0020::org_children_disabled".into(),
+        };
+        assert_eq!(
+            id.name(),
+            "oneaccess::delete_organization::error::ORG.0020::org_children_disabled"
+        );
+        let c = Case::new(
+            id.clone(),
+            String::new(),
+            String::new(),
+            Plan::Shape { code: 1.into() },
+        );
+        assert_eq!((c.name.as_str(), &c.id), (id.name().as_str(), &id));
+        assert!(c.ignore.is_none() && c.promise.is_none());
     }
 
     #[test]

@@ -1,40 +1,38 @@
 //! Cases for what the page documents directly: the success and each error code.
 
-use super::case::{Call, Case, Cred, Expect, Kind, Plan, Promise};
+use super::case::{Call, Case, CaseId, Cred, ErrorId, Expect, Kind, Plan, Promise};
 use crate::contract::{DocError, Operation, Service, Trigger};
 
 /// The documented success of an operation.
-pub fn success(op: &Operation, name_prefix: &str) -> Case {
+pub fn success(op: &Operation) -> Case {
     Case {
-        name: format!("{name_prefix}::success::documented"),
-        service: op.service.clone(),
-        operation: op.id.clone(),
-        kind: Kind::Success,
-        spec_at: op.locate("/success"),
-        about: match &op.success.status {
-            Some(s) => format!(
-                "the documented success ({s}) on fixture {}",
-                op.success.case.fixture
-            ),
-            None => format!(
-                "the documented success (envelope) on fixture {}",
-                op.success.case.fixture
-            ),
-        },
-        plan: Plan::Single {
-            call: Call::success(&op.id, &op.success.case.fixture),
-            expect: Expect::Success,
-            snapshot: true,
-        },
-        ignore: None,
         promise: Some(Promise::Success),
+        ..Case::new(
+            CaseId::new(op, Kind::Success, "documented"),
+            op.locate("/success"),
+            match &op.success.status {
+                Some(s) => format!(
+                    "the documented success ({s}) on fixture {}",
+                    op.success.case.fixture
+                ),
+                None => format!(
+                    "the documented success (envelope) on fixture {}",
+                    op.success.case.fixture
+                ),
+            },
+            Plan::Single {
+                call: Call::success(&op.id, &op.success.case.fixture),
+                expect: Expect::Success,
+                snapshot: true,
+            },
+        )
     }
 }
 
 /// The documented success once more for each permission code that opens the operation, with
 /// a credential role granting that code (the pages say any one of them suffices). The role
 /// `default` is the documented success itself.
-pub fn granted(op: &Operation, service: &Service, name_prefix: &str) -> Vec<Case> {
+pub fn granted(op: &Operation, service: &Service) -> Vec<Case> {
     op.permissions
         .iter()
         .filter_map(|code| {
@@ -45,21 +43,16 @@ pub fn granted(op: &Operation, service: &Service, name_prefix: &str) -> Vec<Case
                 .min_by_key(|(_, r)| r.grants.len())?;
             let mut call = Call::success(&op.id, &op.success.case.fixture);
             call.cred = Cred::Role(role.clone());
-            Some(Case {
-                name: format!("{name_prefix}::success::granted_{code}"),
-                service: op.service.clone(),
-                operation: op.id.clone(),
-                kind: Kind::Success,
-                spec_at: op.locate("/permissions"),
-                about: format!("a credential granted only `{code}` ({role}) may call it"),
-                plan: Plan::Single {
+            Some(Case::new(
+                CaseId::new(op, Kind::Success, format!("granted_{code}")),
+                op.locate("/permissions"),
+                format!("a credential granted only `{code}` ({role}) may call it"),
+                Plan::Single {
                     call,
                     expect: Expect::Success,
                     snapshot: false,
                 },
-                ignore: None,
-                promise: None,
-            })
+            ))
         })
         .collect()
 }
@@ -98,7 +91,7 @@ pub fn trigger_pointer(e: &DocError, i: usize, j: usize) -> String {
 }
 
 /// One case per documented error and trigger.
-pub fn errors(op: &Operation, name_prefix: &str) -> Vec<Case> {
+pub fn errors(op: &Operation) -> Vec<Case> {
     let mut out = Vec::new();
     for (i, e) in op.errors.iter().enumerate() {
         let code = e.code_text();
@@ -122,19 +115,6 @@ pub fn errors(op: &Operation, name_prefix: &str) -> Vec<Case> {
                 },
             };
             out.push(Case {
-                name: format!("{name_prefix}::error::{}", error_detail(e, j, trigger)),
-                service: op.service.clone(),
-                operation: op.id.clone(),
-                kind: Kind::Error,
-                spec_at: op.locate(&pointer),
-                about: match trigger {
-                    Trigger::NotProvokable(why) => {
-                        format!("{code} is not provokable ({why}); its documented shape is checked")
-                    }
-                    Trigger::Fixture(f) => format!("{code} comes back on fixture {f}"),
-                    _ => format!("{code} comes back when provoked ({})", trigger.detail()),
-                },
-                plan,
                 ignore: match trigger {
                     Trigger::Todo(_) => Some(format!(
                         "trigger not written yet (TODO at {})",
@@ -143,9 +123,26 @@ pub fn errors(op: &Operation, name_prefix: &str) -> Vec<Case> {
                     _ => None,
                 },
                 promise: Some(Promise::Error {
-                    index: i,
+                    error: ErrorId {
+                        op: op.id.clone(),
+                        index: i,
+                    },
                     code: code.clone(),
                 }),
+                ..Case::new(
+                    CaseId::new(op, Kind::Error, error_detail(e, j, trigger)),
+                    op.locate(&pointer),
+                    match trigger {
+                        Trigger::NotProvokable(why) => {
+                            format!(
+                                "{code} is not provokable ({why}); its documented shape is checked"
+                            )
+                        }
+                        Trigger::Fixture(f) => format!("{code} comes back on fixture {f}"),
+                        _ => format!("{code} comes back when provoked ({})", trigger.detail()),
+                    },
+                    plan,
+                )
             });
         }
     }
@@ -155,7 +152,7 @@ pub fn errors(op: &Operation, name_prefix: &str) -> Vec<Case> {
 /// Content-Types other than the one the page tells the client to send: `text/plain` and
 /// none. The page states the requirement on the client only, so nothing beyond "never a 5xx,
 /// an error in the documented shape" is asserted; what the server does is recorded.
-pub fn content_types(op: &Operation, name_prefix: &str) -> Vec<Case> {
+pub fn content_types(op: &Operation) -> Vec<Case> {
     let Some(fixed) = &op.request.content_type else {
         return Vec::new();
     };
@@ -164,24 +161,19 @@ pub fn content_types(op: &Operation, name_prefix: &str) -> Vec<Case> {
         .map(|(detail, ct)| {
             let mut call = Call::success(&op.id, &op.success.case.fixture);
             call.content_type = Some(ct.map(str::to_string));
-            Case {
-                name: format!("{name_prefix}::invalid::content_type_{detail}"),
-                service: op.service.clone(),
-                operation: op.id.clone(),
-                kind: Kind::Invalid,
-                spec_at: op.locate("/request/content_type"),
-                about: format!(
+            Case::new(
+                CaseId::new(op, Kind::Invalid, format!("content_type_{detail}")),
+                op.locate("/request/content_type"),
+                format!(
                     "the documented request sent with Content-Type {} (the page tells the client to send {fixed}, and says nothing of other types): never a 5xx, an error in the documented shape; the answer is recorded",
                     ct.unwrap_or("(none)")
                 ),
-                plan: Plan::Single {
+                Plan::Single {
                     call,
                     expect: Expect::Edge { may_succeed: true },
                     snapshot: true,
                 },
-                ignore: None,
-                promise: None,
-            }
+            )
         })
         .collect()
 }

@@ -6,7 +6,7 @@
 
 use serde_json::{Value, json};
 
-use super::case::{Call, Case, Expect, Kind, Plan};
+use super::case::{Call, Case, CaseId, Expect, Kind, Plan};
 use crate::contract::{Operation, Trigger};
 
 /// One edge value.
@@ -80,7 +80,7 @@ fn body_places(op: &Operation) -> Vec<(String, Place)> {
     let Some(body) = op.request.body.json() else {
         return Vec::new();
     };
-    let Some(props) = body.schema.get("properties").and_then(Value::as_object) else {
+    let Some(props) = body.schema.raw.get("properties").and_then(Value::as_object) else {
         return Vec::new();
     };
     props
@@ -147,7 +147,7 @@ fn fixture_placeholder(op: &Operation, field: &str) -> Option<String> {
 }
 
 /// The edge cases of an operation.
-pub fn cases(op: &Operation, name_prefix: &str) -> Vec<Case> {
+pub fn cases(op: &Operation) -> Vec<Case> {
     let mut places: Vec<(String, Place)> = op
         .path_params()
         .into_iter()
@@ -187,13 +187,10 @@ pub fn cases(op: &Operation, name_prefix: &str) -> Vec<Case> {
                 Place::Path => format!("/parameters/{param}"),
                 _ => format!("/request/body/schema/properties/{param}"),
             };
-            out.push(Case {
-                name: format!("{name_prefix}::invalid::edge_{param}_{}", edge.name()),
-                service: op.service.clone(),
-                operation: op.id.clone(),
-                kind: Kind::Invalid,
-                spec_at: op.locate(&at),
-                about: format!(
+            out.push(Case::new(
+                CaseId::new(op, Kind::Invalid, format!("edge_{param}_{}", edge.name())),
+                op.locate(&at),
+                format!(
                     "{param} = {shown}{}: never a 5xx, an error in the documented shape{}; the answer is recorded",
                     if place == Place::Element { " (the list's one element)" } else { "" },
                     if may_succeed {
@@ -202,14 +199,12 @@ pub fn cases(op: &Operation, name_prefix: &str) -> Vec<Case> {
                         ", never a success (the page documents an error for it)"
                     }
                 ),
-                plan: Plan::Single {
+                Plan::Single {
                     call,
                     expect: Expect::Edge { may_succeed },
                     snapshot: true,
                 },
-                ignore: None,
-                promise: None,
-            });
+            ));
         }
     }
     out
@@ -247,9 +242,10 @@ mod tests {
         let unbind = op("unbind_public_account_users");
         assert!(documented_error(&unbind, "user_names", Edge::Empty));
         assert!(!documented_error(&unbind, "user_names", Edge::NonAscii));
-        let names: Vec<String> = cases(&unbind, "p").into_iter().map(|c| c.name).collect();
-        assert!(names.contains(&"p::invalid::edge_app_id_whitespace".to_string()));
-        assert!(names.contains(&"p::invalid::edge_user_names_padded".to_string()));
+        let names: Vec<String> = cases(&unbind).into_iter().map(|c| c.name).collect();
+        let p = "oneaccess::unbind_public_account_users";
+        assert!(names.contains(&format!("{p}::invalid::edge_app_id_whitespace")));
+        assert!(names.contains(&format!("{p}::invalid::edge_user_names_padded")));
         assert_eq!(names.len(), 3 * Edge::ALL.len());
     }
 }

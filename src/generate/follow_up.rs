@@ -15,49 +15,37 @@
 
 use serde_json::{Value, json};
 
-use super::case::{BodyOverride, Call, Case, Cred, Expect, Kind, Plan};
+use super::case::{BodyOverride, Call, Case, CaseId, Cred, Expect, Kind, Plan};
 use super::documented::{error_detail, trigger_call, trigger_pointer, unknown_id};
 use crate::contract::{Operation, Service, Trigger};
 
-fn case(
-    op: &Operation,
-    prefix: &str,
-    detail: &str,
-    at: &str,
-    about: String,
-    steps: Vec<(Call, Expect)>,
-) -> Case {
-    Case {
-        name: format!("{prefix}::stateful::{detail}"),
-        service: op.service.clone(),
-        operation: op.id.clone(),
-        kind: Kind::Stateful,
-        spec_at: op.locate(at),
+fn case(op: &Operation, detail: &str, at: &str, about: String, steps: Vec<(Call, Expect)>) -> Case {
+    Case::new(
+        CaseId::new(op, Kind::Stateful, detail),
+        op.locate(at),
         about,
-        plan: Plan::Sequence { steps },
-        ignore: None,
-        promise: None,
-    }
+        Plan::Sequence { steps },
+    )
 }
 
 /// The follow-up cases of a destructive operation (none for others).
-pub fn cases(op: &Operation, service: &Service, prefix: &str) -> Vec<Case> {
+pub fn cases(op: &Operation, service: &Service) -> Vec<Case> {
     if !op.destructive {
         return Vec::new();
     }
     let success = || Call::success(&op.id, &op.success.case.fixture);
     let mut out = Vec::new();
-    for c in super::auth::cases(op, service, prefix) {
+    let auth_prefix = format!("{}::{}", op.service, op.id);
+    for c in super::auth::cases(op, service, &auth_prefix) {
         let Plan::Single { call, .. } = &c.plan else {
             continue;
         };
         if c.ignore.is_some() {
             continue;
         }
-        let detail = c.name.rsplit("::").next().unwrap_or_default().to_string();
+        let detail = c.id.detail.clone();
         out.push(case(
             op,
-            prefix,
             &format!("after_auth_{detail}"),
             "/success/case",
             format!(
@@ -86,7 +74,6 @@ pub fn cases(op: &Operation, service: &Service, prefix: &str) -> Vec<Case> {
             let detail = error_detail(e, j, trigger);
             out.push(case(
                 op,
-                prefix,
                 &format!("after_error_{detail}"),
                 &trigger_pointer(e, i, j),
                 about,
@@ -104,7 +91,6 @@ pub fn cases(op: &Operation, service: &Service, prefix: &str) -> Vec<Case> {
         call.body = Some(BodyOverride::Raw(b"{".to_vec(), Some(ct)));
         out.push(case(
             op,
-            prefix,
             "after_invalid_malformed_body",
             "/request/body",
             "after malformed JSON is rejected, the documented success still works".into(),
@@ -112,12 +98,11 @@ pub fn cases(op: &Operation, service: &Service, prefix: &str) -> Vec<Case> {
         ));
     }
     if let Some(body) = op.request.body.json() {
-        for field in super::strategy::field_names(&body.schema) {
+        for field in super::strategy::field_names(&body.schema.raw) {
             let mut call = success();
             call.input.body.insert(field.clone(), Value::Null);
             out.push(case(
                 op,
-                prefix,
                 &format!("after_invalid_body_{field}_null"),
                 &format!("/request/body/schema/properties/{field}"),
                 format!(
@@ -129,17 +114,16 @@ pub fn cases(op: &Operation, service: &Service, prefix: &str) -> Vec<Case> {
     }
     // The fixture's own values, padded with spaces: a correct server may trim them and carry
     // the request out, so the follow-up is asserted only after a refusal.
-    for c in super::edge::cases(op, prefix) {
-        if !c.name.ends_with("_padded") {
+    for c in super::edge::cases(op) {
+        if !c.id.detail.ends_with("_padded") {
             continue;
         }
         let Plan::Single { call, expect, .. } = &c.plan else {
             continue;
         };
-        let detail = c.name.rsplit("::").next().unwrap_or_default().to_string();
+        let detail = c.id.detail.clone();
         out.push(case(
             op,
-            prefix,
             &format!("after_{detail}"),
             "/request",
             format!(
@@ -149,13 +133,13 @@ pub fn cases(op: &Operation, service: &Service, prefix: &str) -> Vec<Case> {
             vec![(call.clone(), expect.clone()), (success(), Expect::AfterRefusal)],
         ));
     }
-    out.extend(mixed_lists(op, prefix));
+    out.extend(mixed_lists(op));
     out
 }
 
 /// For each list field of the success body that holds one fixture value (`["{{user_id}}"]`):
 /// the list with that value and one that names nothing, then the documented success.
-fn mixed_lists(op: &Operation, prefix: &str) -> Vec<Case> {
+fn mixed_lists(op: &Operation) -> Vec<Case> {
     let Some(Value::Object(template)) = &op.success.case.body else {
         return Vec::new();
     };
@@ -179,7 +163,6 @@ fn mixed_lists(op: &Operation, prefix: &str) -> Vec<Case> {
         mixed.cred = Cred::Role("default".into());
         out.push(case(
             op,
-            prefix,
             &format!("mixed_{field}"),
             &format!("/request/body/schema/properties/{field}"),
             format!(

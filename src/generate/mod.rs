@@ -11,7 +11,9 @@ pub mod properties;
 pub mod stateful;
 pub mod strategy;
 
-pub use case::{BodyOverride, Call, Case, Cred, Expect, Kind, Plan, Promise, Property};
+pub use case::{
+    BodyOverride, Call, Case, CaseId, Cred, ErrorId, Expect, Kind, Plan, Promise, Property,
+};
 
 use crate::contract::SpecSet;
 
@@ -20,16 +22,17 @@ pub fn cases(specs: &SpecSet) -> Vec<Case> {
     let mut out = Vec::new();
     for op in &specs.operations {
         let service = specs.service_of(op);
+        // The credential cases still take the `service::op` prefix of their names.
         let prefix = format!("{}::{}", op.service, op.id);
-        out.push(documented::success(op, &prefix));
-        out.extend(documented::granted(op, service, &prefix));
-        out.extend(documented::errors(op, &prefix));
+        out.push(documented::success(op));
+        out.extend(documented::granted(op, service));
+        out.extend(documented::errors(op));
         out.extend(auth::cases(op, service, &prefix));
-        out.extend(properties::cases(op, &prefix));
-        out.extend(documented::content_types(op, &prefix));
-        out.extend(edge::cases(op, &prefix));
-        out.extend(stateful::cases(op, &prefix));
-        out.extend(follow_up::cases(op, service, &prefix));
+        out.extend(properties::cases(op));
+        out.extend(documented::content_types(op));
+        out.extend(edge::cases(op));
+        out.extend(stateful::cases(op));
+        out.extend(follow_up::cases(op, service));
     }
     out
 }
@@ -45,10 +48,13 @@ mod tests {
         let all = cases(&loaded.specs);
         let names: BTreeSet<&str> = all.iter().map(|c| c.name.as_str()).collect();
         assert_eq!(names.len(), all.len(), "duplicate case names");
+        for c in &all {
+            assert_eq!(c.name, c.id.name(), "a name is rendered from its id");
+        }
         for op in &loaded.specs.operations {
             for kind in Kind::ALL {
                 assert!(
-                    all.iter().any(|c| c.operation == op.id && c.kind == kind),
+                    all.iter().any(|c| c.id.op == op.id && c.id.kind == kind),
                     "{} has no {kind:?} case",
                     op.id
                 );
@@ -98,7 +104,7 @@ mod tests {
         let loaded = crate::contract::load(std::path::Path::new("specs")).expect("specs");
         let all = cases(&loaded.specs);
         for op in &loaded.specs.operations {
-            let mine = || all.iter().filter(|c| c.operation == op.id);
+            let mine = || all.iter().filter(|c| c.id.op == op.id);
             assert_eq!(
                 mine()
                     .filter(|c| c.promise == Some(Promise::Success))
@@ -109,7 +115,7 @@ mod tests {
             );
             for (index, e) in op.errors.iter().enumerate() {
                 let cases: Vec<&Case> = mine()
-                    .filter(|c| matches!(&c.promise, Some(Promise::Error { index: i, .. }) if *i == index))
+                    .filter(|c| matches!(&c.promise, Some(Promise::Error { error, .. }) if error.index == index && error.op == op.id))
                     .collect();
                 assert_eq!(
                     cases.len(),
@@ -122,11 +128,14 @@ mod tests {
                     assert_eq!(
                         c.promise,
                         Some(Promise::Error {
-                            index,
+                            error: ErrorId {
+                                op: op.id.clone(),
+                                index
+                            },
                             code: e.code_text()
                         })
                     );
-                    assert_eq!(c.kind, Kind::Error);
+                    assert_eq!(c.id.kind, Kind::Error);
                 }
             }
         }
@@ -134,7 +143,7 @@ mod tests {
         assert!(
             all.iter()
                 .filter(|c| c.promise.is_some())
-                .all(|c| matches!(c.kind, Kind::Success | Kind::Error))
+                .all(|c| matches!(c.id.kind, Kind::Success | Kind::Error))
         );
     }
 }

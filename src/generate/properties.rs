@@ -1,33 +1,28 @@
 //! Property-based cases of an operation (the inputs come from [`super::strategy`]).
 
-use super::case::{Call, Case, Kind, Plan, Property};
+use super::case::{Call, Case, CaseId, Kind, Plan, Property};
 use super::strategy::field_names;
 use super::strategy::param_can_be_invalid;
 use crate::contract::source::escape_token;
 use crate::contract::{Operation, ParamIn, Trigger};
 
 /// The property cases of an operation.
-pub fn cases(op: &Operation, name_prefix: &str) -> Vec<Case> {
+pub fn cases(op: &Operation) -> Vec<Case> {
     let base = Call::success(&op.id, &op.success.case.fixture);
     let mut out = Vec::new();
     let mut push = |kind, detail: String, at: &str, about: String, property| {
-        out.push(Case {
-            name: format!("{name_prefix}::{}::{detail}", Kind::segment(kind)),
-            service: op.service.clone(),
-            operation: op.id.clone(),
-            kind,
-            spec_at: op.locate(at),
+        out.push(Case::new(
+            CaseId::new(op, kind, detail),
+            op.locate(at),
             about,
-            plan: Plan::Property {
+            Plan::Property {
                 property,
                 base: base.clone(),
             },
-            ignore: None,
-            promise: None,
-        });
+        ));
     };
     if let Some(body) = op.request.body.json() {
-        for field in field_names(&body.schema) {
+        for field in field_names(&body.schema.raw) {
             push(
                 Kind::Invalid,
                 format!("body_{field}"),
@@ -59,7 +54,7 @@ pub fn cases(op: &Operation, name_prefix: &str) -> Vec<Case> {
             let Some(schema) = &p.schema else {
                 continue;
             };
-            if !param_can_be_invalid(schema, p.is_required()) {
+            if !param_can_be_invalid(&schema.raw, p.is_required()) {
                 continue;
             }
             let word = location.word();

@@ -1,10 +1,10 @@
 //! Multi-step cases from the specs' `sequences`.
 
-use super::case::{Call, Case, Expect, Kind, Plan};
+use super::case::{Call, Case, CaseId, Expect, Kind, Plan};
 use crate::contract::{Expect as SpecExpect, ExpectWord, Operation};
 
 /// One case per sequence of an operation.
-pub fn cases(op: &Operation, name_prefix: &str) -> Vec<Case> {
+pub fn cases(op: &Operation) -> Vec<Case> {
     op.sequences
         .iter()
         .enumerate()
@@ -24,21 +24,16 @@ pub fn cases(op: &Operation, name_prefix: &str) -> Vec<Case> {
                     (call, expect)
                 })
                 .collect();
-            Case {
-                name: format!("{name_prefix}::stateful::{}", seq.name),
-                service: op.service.clone(),
-                operation: op.id.clone(),
-                kind: Kind::Stateful,
-                spec_at: op.locate(&format!("/sequences/{i}")),
-                about: if seq.description.is_empty() {
+            Case::new(
+                CaseId::new(op, Kind::Stateful, seq.name.clone()),
+                op.locate(&format!("/sequences/{i}")),
+                if seq.description.is_empty() {
                     seq.name.replace('_', " ")
                 } else {
                     seq.description.clone()
                 },
-                plan: Plan::Sequence { steps },
-                ignore: None,
-                promise: None,
-            }
+                Plan::Sequence { steps },
+            )
         })
         .collect()
 }

@@ -17,8 +17,23 @@ use super::enos::domain::Enos;
 use super::oneaccess::domain::OneAccess;
 use super::request::Req;
 use super::respond;
-use super::seed::Values;
-use super::server::AppState;
+use super::seed::{Seed, Values};
+
+/// The part of a mock's state the control plane touches (the server lends it, so that this
+/// module does not import the server back).
+#[derive(Debug, Clone, Copy)]
+pub struct Plane<'a> {
+    /// The seed that reset restores and fixtures are made from.
+    pub seed: &'a Seed,
+    /// OneAccess state.
+    pub oneaccess: &'a Mutex<OneAccess>,
+    /// DataArts state.
+    pub dataarts: &'a Mutex<DataArts>,
+    /// EnOS state.
+    pub enos: &'a Mutex<Enos>,
+    /// The instances the plane created.
+    pub control: &'a Control,
+}
 
 /// What the control plane knows: whether it is on, and the instances it created.
 #[derive(Debug, Default)]
@@ -75,7 +90,7 @@ fn refusal(status: u16, message: String) -> Response {
 }
 
 /// Answers a control-plane request (`None`: not a control path, or the plane is off).
-pub fn route(st: &AppState, req: &Req, segs: &[&str]) -> Option<Response> {
+pub fn route(st: &Plane<'_>, req: &Req, segs: &[&str]) -> Option<Response> {
     if !segs.first().is_some_and(|s| s.starts_with("__"))
         || !st.control.enabled.load(Ordering::Relaxed)
     {
@@ -109,11 +124,11 @@ pub fn route(st: &AppState, req: &Req, segs: &[&str]) -> Option<Response> {
 }
 
 /// Restores every vendor's state from the seed and forgets the instances.
-pub fn reset(st: &AppState) {
-    let seed = &st.seed;
-    *lock(&st.oneaccess) = OneAccess::from_seed(&seed.oneaccess);
-    *lock(&st.dataarts) = DataArts::from_seed(&seed.dataarts);
-    *lock(&st.enos) = Enos::from_seed(&seed.enos);
+pub fn reset(st: &Plane<'_>) {
+    let seed = st.seed;
+    *lock(st.oneaccess) = OneAccess::from_seed(&seed.oneaccess);
+    *lock(st.dataarts) = DataArts::from_seed(&seed.dataarts);
+    *lock(st.enos) = Enos::from_seed(&seed.enos);
     st.control.lock().clear();
 }
 
@@ -121,7 +136,7 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
-fn create(st: &AppState, service: &str, fixture: &str) -> Response {
+fn create(st: &Plane<'_>, service: &str, fixture: &str) -> Response {
     let Some(template) = st.seed.fixtures.get(service).and_then(|f| f.get(fixture)) else {
         return refusal(404, format!("the seed has no fixture {service}/{fixture}"));
     };
@@ -133,7 +148,7 @@ fn create(st: &AppState, service: &str, fixture: &str) -> Response {
     match service {
         "oneaccess" => {
             let seed = OneAccess::from_seed(&st.seed.oneaccess);
-            let mut state = lock(&st.oneaccess);
+            let mut state = lock(st.oneaccess);
             if let Some(root) = template.get("org_id") {
                 // The organization and its whole subtree, as the seed has them.
                 let mut renamed: BTreeMap<String, String> = BTreeMap::new();
@@ -177,7 +192,7 @@ fn create(st: &AppState, service: &str, fixture: &str) -> Response {
         }
         "dataarts" => {
             let seed = DataArts::from_seed(&st.seed.dataarts);
-            let mut state = lock(&st.dataarts);
+            let mut state = lock(st.dataarts);
             if let (Some(project), Some(ws)) =
                 (template.get("project_id"), template.get("workspace_id"))
                 && let Some(members) = seed.members(project, ws)
@@ -197,7 +212,7 @@ fn create(st: &AppState, service: &str, fixture: &str) -> Response {
         }
         "enos" => {
             let seed = Enos::from_seed(&st.seed.enos);
-            let mut state = lock(&st.enos);
+            let mut state = lock(st.enos);
             if let Some(user) = template.get("userId")
                 && let Some(ous) = seed.users.get(user)
             {
@@ -238,25 +253,25 @@ fn rename(values: &mut Values, renamed: &BTreeMap<String, String>) {
     }
 }
 
-fn remove(st: &AppState, instance: &str) -> Response {
+fn remove(st: &Plane<'_>, instance: &str) -> Response {
     let Some(gone) = st.control.lock().remove(instance) else {
         return refusal(404, format!("no live instance {instance}"));
     };
     for c in gone.created {
         match c {
             Created::Org(id) => {
-                lock(&st.oneaccess).orgs.remove(&id);
+                lock(st.oneaccess).orgs.remove(&id);
             }
             Created::App(id) => {
-                lock(&st.oneaccess).apps.remove(&id);
+                lock(st.oneaccess).apps.remove(&id);
             }
             Created::Workspace { project, workspace } => {
-                if let Some(p) = lock(&st.dataarts).projects.get_mut(&project) {
+                if let Some(p) = lock(st.dataarts).projects.get_mut(&project) {
                     p.remove(&workspace);
                 }
             }
             Created::EnosUser(id) => {
-                lock(&st.enos).users.remove(&id);
+                lock(st.enos).users.remove(&id);
             }
         }
     }

@@ -4,6 +4,7 @@
 pub mod auth;
 pub mod control;
 pub mod dataarts;
+pub mod embedded;
 pub mod enos;
 pub mod faults;
 pub mod oneaccess;

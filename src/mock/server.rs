@@ -99,6 +99,17 @@ impl AppState {
             control: Control::default(),
         }
     }
+
+    /// What the control plane touches.
+    pub fn plane(&self) -> control::Plane<'_> {
+        control::Plane {
+            seed: &self.seed,
+            oneaccess: &self.oneaccess,
+            dataarts: &self.dataarts,
+            enos: &self.enos,
+            control: &self.control,
+        }
+    }
 }
 
 /// The router over a state: every path goes through [`dispatch`], which matches path
@@ -186,7 +197,7 @@ async fn dispatch(State(st): State<Arc<AppState>>, request: Request) -> Response
     };
     let segs: Vec<&str> = segs.iter().map(String::as_str).collect();
     let st = st.as_ref();
-    if let Some(resp) = control::route(st, &req, &segs) {
+    if let Some(resp) = control::route(&st.plane(), &req, &segs) {
         return resp;
     }
     match segs.as_slice() {

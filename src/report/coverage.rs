@@ -6,7 +6,16 @@ use std::fmt::Write;
 
 use super::record::{Record, Status};
 use crate::contract::SpecSet;
-use crate::generate::Kind;
+use crate::generate::{ErrorId, Kind, Promise};
+
+/// A documented promise, as the coverage table counts it.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+enum Doc {
+    /// The documented success of an operation.
+    Success(String),
+    /// A documented error.
+    Error(ErrorId),
+}
 
 fn mark(status: Option<Status>) -> &'static str {
     match status {
@@ -24,15 +33,15 @@ pub fn kinds_line(records: &[Record]) -> String {
     for kind in Kind::ALL {
         let ran = records
             .iter()
-            .filter(|r| r.kind == kind && r.status != Status::Ignored)
+            .filter(|r| r.id.kind == kind && r.status != Status::Ignored)
             .count();
         let failed = records
             .iter()
-            .filter(|r| r.kind == kind && matches!(r.status, Status::Failed | Status::Error))
+            .filter(|r| r.id.kind == kind && matches!(r.status, Status::Failed | Status::Error))
             .count();
         let ignored = records
             .iter()
-            .filter(|r| r.kind == kind && r.status == Status::Ignored)
+            .filter(|r| r.id.kind == kind && r.status == Status::Ignored)
             .count();
         let mut p = format!("{} {ran}", kind.segment());
         if failed > 0 {
@@ -46,14 +55,25 @@ pub fn kinds_line(records: &[Record]) -> String {
     format!("cases by kind: {}", parts.join(", "))
 }
 
+fn error_doc(op: &str, index: usize) -> Doc {
+    Doc::Error(ErrorId {
+        op: op.to_string(),
+        index,
+    })
+}
+
 /// The coverage table of documented promises.
 pub fn table(specs: &SpecSet, records: &[Record]) -> String {
     // An error with several triggers has a case per trigger: the code is passed when every
     // case that ran passed.
-    let mut by_doc: BTreeMap<(&str, &str), Status> = BTreeMap::new();
+    let mut by_doc: BTreeMap<Doc, Status> = BTreeMap::new();
     for r in records {
-        if let Some(d) = r.documented.as_deref() {
-            let slot = by_doc.entry((r.operation.as_str(), d)).or_insert(r.status);
+        if let Some(p) = &r.promise {
+            let d = match p {
+                Promise::Success => Doc::Success(r.id.op.clone()),
+                Promise::Error { error, .. } => Doc::Error(error.clone()),
+            };
+            let slot = by_doc.entry(d).or_insert(r.status);
             let rank = |s: Status| match s {
                 Status::Ignored => 0,
                 Status::Passed => 1,
@@ -77,7 +97,7 @@ pub fn table(specs: &SpecSet, records: &[Record]) -> String {
         // A filtered run says nothing of the operations it left out.
         if !records
             .iter()
-            .any(|r| r.service == op.service && r.operation == op.id)
+            .any(|r| r.id.service == op.service && r.id.op == op.id)
         {
             continue;
         }
@@ -89,9 +109,9 @@ pub fn table(specs: &SpecSet, records: &[Record]) -> String {
         let _ = write!(
             s,
             "  {name:<width$}  {success}: {}",
-            mark(by_doc.get(&(op.id.as_str(), "success")).copied())
+            mark(by_doc.get(&Doc::Success(op.id.clone())).copied())
         );
-        for e in &op.errors {
+        for (index, e) in op.errors.iter().enumerate() {
             let code = e.code_text();
             let status = e.status.map_or_else(String::new, |st| format!("{st} "));
             let shape = if e.not_provokable() {
@@ -102,19 +122,20 @@ pub fn table(specs: &SpecSet, records: &[Record]) -> String {
             let _ = write!(
                 s,
                 ", {status}{code}: {}{shape}",
-                mark(by_doc.get(&(op.id.as_str(), code.as_str())).copied())
+                mark(by_doc.get(&error_doc(&op.id, index)).copied())
             );
         }
         let _ = writeln!(s);
     }
-    let provokable: Vec<(&str, String)> = specs
+    let provokable: Vec<Doc> = specs
         .operations
         .iter()
         .flat_map(|o| {
             o.errors
                 .iter()
-                .filter(|e| !e.not_provokable())
-                .map(move |e| (o.id.as_str(), e.code_text()))
+                .enumerate()
+                .filter(|(_, e)| !e.not_provokable())
+                .map(move |(index, _)| error_doc(&o.id, index))
         })
         .collect();
     let total = specs
@@ -124,7 +145,7 @@ pub fn table(specs: &SpecSet, records: &[Record]) -> String {
         .sum::<usize>();
     let of_provokable = provokable
         .iter()
-        .filter_map(|(op, code)| by_doc.get(&(*op, code.as_str())))
+        .filter_map(|d| by_doc.get(d))
         .collect::<Vec<_>>();
     let exercised = of_provokable
         .iter()

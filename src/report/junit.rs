@@ -23,7 +23,7 @@ fn esc(s: &str) -> String {
 pub fn junit(records: &[Record], run_errors: &[RunError]) -> String {
     let mut suites: Vec<(String, Vec<&Record>)> = Vec::new();
     for r in records {
-        let suite = format!("{}::{}", r.service, r.operation);
+        let suite = format!("{}::{}", r.id.service, r.id.op);
         match suites.iter_mut().find(|(n, _)| *n == suite) {
             Some((_, v)) => v.push(r),
             None => suites.push((suite, vec![r])),

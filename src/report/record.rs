@@ -3,7 +3,7 @@
 use std::time::Duration;
 
 use super::snapshot_file::SnapshotOutcome;
-use crate::generate::Kind;
+use crate::generate::{CaseId, Promise};
 
 /// How a case ended, for reports.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -21,16 +21,12 @@ pub enum Status {
 /// A finished (or ignored) case.
 #[derive(Debug, Clone)]
 pub struct Record {
-    /// Case name.
+    /// What identifies the case (service, operation, kind, detail).
+    pub id: CaseId,
+    /// Its name, rendered from `id`.
     pub name: String,
-    /// Service.
-    pub service: String,
-    /// Operation id.
-    pub operation: String,
-    /// Kind.
-    pub kind: Kind,
-    /// The documented status or code exercised (`success`, `ORG.0020`), if a documented case.
-    pub documented: Option<String>,
+    /// The documented promise it exercised, if a documented case.
+    pub promise: Option<Promise>,
     /// Outcome.
     pub status: Status,
     /// Failure text or ignore reason (already redacted).

@@ -185,54 +185,9 @@ fn file_text(description: &str, content: &str) -> String {
     format!("---\nsource: src/report/snapshot.rs\ndescription: {description}\n---\n{content}\n")
 }
 
-/// The end-of-run lines about snapshots: those recorded or updated by this run (to be read and
-/// committed), and one actionable line when some were missing in CI.
-pub fn summary(records: &[super::Record], dir: Option<&Path>) -> String {
-    let mut s = String::new();
-    let mut recorded = Vec::new();
-    let mut updated = Vec::new();
-    let mut missing = 0;
-    for r in records {
-        match &r.snapshot {
-            Some(SnapshotOutcome::Recorded { path }) => recorded.push(path),
-            Some(SnapshotOutcome::Updated { path, .. }) => updated.push(path),
-            _ => {}
-        }
-        if r.status == super::Status::Error
-            && r.message.as_deref().is_some_and(|m| m.starts_with(MISSING))
-        {
-            missing += 1;
-        }
-    }
-    let where_ = dir.map_or_else(String::new, |d| format!(" under {}", d.display()));
-    for (list, what) in [
-        (recorded, "new snapshots recorded"),
-        (updated, "snapshots updated"),
-    ] {
-        if !list.is_empty() {
-            s.push_str(&format!(
-                "{} {what}{where_}: read them (`git diff`), then commit them\n",
-                list.len()
-            ));
-            for p in list {
-                let name = p.file_name().map_or_else(
-                    || p.display().to_string(),
-                    |n| n.to_string_lossy().into_owned(),
-                );
-                s.push_str(&format!("  {name}\n"));
-            }
-        }
-    }
-    if missing > 0 {
-        s.push_str(&format!(
-            "error: {missing} snapshots missing{where_}: record them with one run outside CI (CI unset), read and commit them, or set CONTRACT_SNAPSHOTS=off\n"
-        ));
-    }
-    s
-}
-
 /// How the message of a missing snapshot begins.
-const MISSING: &str = "missing snapshot ";
+/// How the message of a missing snapshot starts (the end-of-run summary counts them).
+pub const MISSING: &str = "missing snapshot ";
 
 /// A unified diff of two snapshot contents, `-` recorded and `+` observed.
 pub fn unified_diff(old: &str, new: &str) -> String {

@@ -120,7 +120,7 @@ impl Suite {
             .iter()
             .enumerate()
             .map(|(i, case)| {
-                let kind = case.kind.segment();
+                let kind = case.id.kind.segment();
                 match &case.ignore {
                     Some(reason) => {
                         let reason = reason.clone();

@@ -9,16 +9,7 @@ use libtest_mimic::Arguments;
 use crate::contract::SpecSet;
 use crate::contract::auth::AuthScheme;
 use crate::exec::Target;
-use crate::generate::{self, Case, Cred, Plan, Promise};
-
-/// The documented status or code a case exercises, for coverage: read from the promise the
-/// generator gave the case, never parsed out of its name.
-pub(crate) fn documented(case: &Case) -> Option<String> {
-    match case.promise.as_ref()? {
-        Promise::Success => Some("success".into()),
-        Promise::Error { code, .. } => Some(code.clone()),
-    }
-}
+use crate::generate::{self, Case, Cred, Plan};
 
 /// Why a case cannot run on this target, if so.
 pub(crate) fn ignore_reason(case: &Case, specs: &SpecSet, target: &Target) -> Option<String> {
@@ -31,14 +22,14 @@ pub(crate) fn ignore_reason(case: &Case, specs: &SpecSet, target: &Target) -> Op
         Plan::Property { base, .. } => vec![base],
         Plan::Shape { .. } => vec![],
     };
-    let service = specs.services.get(&case.service);
+    let service = specs.services.get(&case.id.service);
     for call in &calls {
-        if let Some(r) = target.fixture_refusal(&case.service, &call.fixture) {
+        if let Some(r) = target.fixture_refusal(&case.id.service, &call.fixture) {
             return Some(r);
         }
         let declared = service.and_then(|s| s.fixtures.get(&call.fixture));
         if let Some(missing) =
-            declared.and_then(|d| target.fixture_lacks(&case.service, &call.fixture, &d.values))
+            declared.and_then(|d| target.fixture_lacks(&case.id.service, &call.fixture, &d.values))
         {
             return Some(missing);
         }
@@ -50,17 +41,17 @@ pub(crate) fn ignore_reason(case: &Case, specs: &SpecSet, target: &Target) -> Op
             Cred::Malformed | Cred::Wrong if enos => Some("default"),
             _ => None,
         };
-        if let Some(r) = role.and_then(|role| target.role_refusal(&case.service, role)) {
+        if let Some(r) = role.and_then(|role| target.role_refusal(&case.id.service, role)) {
             return Some(r);
         }
         let expired = target
             .credentials
-            .get(&case.service)
+            .get(&case.id.service)
             .and_then(|r| r.get("expired"));
         if call.cred == Cred::Expired && expired.is_some_and(|v| !v.contains_key("token")) {
             return Some(format!(
                 "the `expired` credential of {} must be a ready (expired) `token`: a flow would fetch a fresh one",
-                case.service
+                case.id.service
             ));
         }
     }
@@ -68,7 +59,7 @@ pub(crate) fn ignore_reason(case: &Case, specs: &SpecSet, target: &Target) -> Op
         .iter()
         .any(|c| specs.operation(&c.op).is_some_and(|o| o.destructive));
     if destructive {
-        return target.destructive_refusal(&case.service, &case.fixtures());
+        return target.destructive_refusal(&case.id.service, &case.fixtures());
     }
     None
 }
@@ -86,7 +77,7 @@ pub(crate) fn consumes(case: &Case) -> bool {
 pub(crate) fn assign_pool_entries(cases: &mut [Case], specs: &SpecSet, target: &Target) {
     let mut next: BTreeMap<(String, String), usize> = BTreeMap::new();
     for case in cases.iter_mut() {
-        let service = case.service.clone();
+        let service = case.id.service.clone();
         let destructive = case
             .calls_mut()
             .iter()

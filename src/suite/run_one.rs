@@ -6,7 +6,7 @@ use std::time::Instant;
 use libtest_mimic::Arguments;
 
 use super::build::Suite;
-use super::policy::{documented, selected};
+use super::policy::selected;
 use crate::exec::case_setup;
 use crate::exec::provision_request::Env;
 use crate::exec::{Ctx, HarnessError, Outcome, Verdict, run_case};
@@ -86,7 +86,7 @@ impl Suite {
             Plan::Single { snapshot: true, .. } | Plan::Sequence { .. }
         );
         if let (Status::Passed, Some(dir), true) = (status, &self.snapshots, snapshot_wanted) {
-            let names = self.fixture_names(&case.service, &provided);
+            let names = self.fixture_names(&case.id.service, &provided);
             let value = snapshot_value(&outcome.exchanges, &names);
             let name = snapshot_name(&case.name);
             match snapshot_file::compare(dir, &name, &case.about, &value, self.snapshot_mode) {
@@ -132,11 +132,9 @@ impl Suite {
         duration: std::time::Duration,
     ) {
         let r = Record {
+            id: case.id.clone(),
             name: case.name.clone(),
-            service: case.service.clone(),
-            operation: case.operation.clone(),
-            kind: case.kind,
-            documented: documented(case),
+            promise: case.promise.clone(),
             status,
             message,
             snapshot,
