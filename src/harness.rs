@@ -110,6 +110,7 @@ pub fn main_with(
                 specs: &suite.specs,
                 target: &suite.target,
                 client,
+                tokens: &suite.tokens,
             };
             if let Some(failed) = case_setup::finish(env, &suite.session) {
                 eprint!("{}", failed.text);

@@ -83,6 +83,8 @@ pub fn run_on(
             };
         }
     };
+    // Tokens of this run only, owned with its client.
+    let tokens = &crate::exec::auth::TokenCache::new();
     std::thread::scope(|s| {
         for _ in 0..threads.max(1) {
             s.spawn(|| {
@@ -90,12 +92,14 @@ pub fn run_on(
                     specs,
                     target,
                     client,
+                    tokens,
                     proptest,
                 };
                 let env = Env {
                     specs,
                     target,
                     client,
+                    tokens,
                 };
                 loop {
                     let i = next.fetch_add(1, Ordering::Relaxed);
@@ -154,6 +158,7 @@ pub fn run_on(
         specs,
         target,
         client,
+        tokens,
     };
     if let Some(failed) = case_setup::finish(env, &session) {
         results

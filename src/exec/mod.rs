@@ -1,13 +1,13 @@
 //! Execution: the shared runtime, the HTTP client, targets (embedded mock or live URL),
 //! credential flows, and running a case.
 
+pub mod auth;
 pub mod call;
 pub mod capture;
 pub mod case_setup;
 pub mod cleanup;
 pub mod client;
 pub mod command;
-pub mod credentials;
 pub mod error;
 pub mod ledger;
 pub mod outcome;

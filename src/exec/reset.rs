@@ -164,6 +164,7 @@ mod tests {
             specs: &specs,
             target: &target,
             client: &client,
+            tokens: &crate::exec::auth::TokenCache::new(),
         };
         let reset = session.reset.as_ref().expect("reset");
         // The state is unknown at the start: the first case, consumer or not, resets.
