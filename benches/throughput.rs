@@ -445,7 +445,7 @@ fn live_paths(f: &mut Figures, dir: &Path) {
     let timed = |name: &str, doc: serde_json::Value, base: &str| {
         let path = dir.join(format!("{name}.yaml"));
         std::fs::write(&path, doc.to_string()).expect("target file");
-        let target = Target::live(Some(&path), base, &env).expect("target");
+        let target = Target::live(Some(&path), base, &env, &loaded.specs).expect("target");
         let suite =
             contract_harness::harness::Suite::new(loaded.specs.clone(), target, settings, None);
         assert!(

@@ -54,7 +54,7 @@ pub fn main_with(
             return ExitCode::from(2);
         }
     };
-    let target = match Target::from_settings(&settings) {
+    let target = match Target::from_settings(&settings, &loaded.specs) {
         Ok(t) => t,
         Err(e) => {
             eprintln!("error: {e}");

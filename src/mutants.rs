@@ -64,6 +64,7 @@ pub fn run_on(
     threads: usize,
 ) -> SuiteRun {
     let start = Instant::now();
+    target.register_secrets(specs);
     let next = AtomicUsize::new(0);
     let results: std::sync::Mutex<Results> = Default::default();
     // A session of its own: each run (each fault) provisions into a ledger of its own.

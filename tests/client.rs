@@ -223,8 +223,8 @@ async fn token_fetches_of_different_roles_do_not_wait_for_each_other() {
     });
     std::fs::write(&file, doc.to_string()).expect("write");
     let env = |v: &str| Some(format!("value-of-{v}"));
-    let target = Target::live(Some(&file), "", &env).expect("target");
     let loaded = contract_harness::contract::load(std::path::Path::new("specs")).expect("specs");
+    let target = Target::live(Some(&file), "", &env, &loaded.specs).expect("target");
     let oneaccess = &loaded.specs.services["oneaccess"];
     let dataarts = &loaded.specs.services["dataarts"];
     let client = Client::new(&target.limits).expect("client");

@@ -143,7 +143,13 @@ mod tests {
             ),
         )
         .expect("write");
-        let t = Target::live(Some(&file), "http://127.0.0.1:1", &|_| None).expect("target");
+        let t = Target::live(
+            Some(&file),
+            "http://127.0.0.1:1",
+            &|_| None,
+            &crate::contract::SpecSet::default(),
+        )
+        .expect("target");
         (t, count)
     }
 

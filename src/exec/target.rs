@@ -11,6 +11,7 @@ use super::error::HarnessError;
 use super::provision_file::Plan;
 use super::runtime::runtime;
 use super::target_file::TargetFile;
+use crate::contract::SpecSet;
 use crate::mock::auth::Tokens;
 use crate::mock::{Fault, MockConfig, MockServer, Seed};
 use crate::secrets;
@@ -175,15 +176,6 @@ impl EmbeddedHub {
 impl Target {
     /// The embedded mock with a seed (and possibly a fault).
     pub fn embedded(seed: Arc<Seed>, fault: Option<Fault>) -> Self {
-        for roles in seed.credentials.values() {
-            for values in roles.values() {
-                for (k, v) in values {
-                    if is_secret_key(k) {
-                        secrets::register(v);
-                    }
-                }
-            }
-        }
         Self {
             id: next_id(),
             name: "mock".into(),
@@ -209,17 +201,21 @@ impl Target {
     }
 
     /// A live target from a target file; `base_url` (from `CONTRACT_BASE_URL`) overrides the
-    /// file's. Credential values are read from the environment variables the file names.
+    /// file's. Credential values are read from the environment variables the file names; each
+    /// role is checked against its service's auth scheme in `specs`, and the values that scheme
+    /// declares secret are registered as secrets.
     ///
     /// # Errors
-    /// [`HarnessError::TargetFile`] when the file cannot be read or parsed.
+    /// [`HarnessError::TargetFile`] when the file cannot be read or parsed,
+    /// [`HarnessError::TargetEntry`] for a role lacking a value its scheme needs.
     pub fn live(
         file: Option<&Path>,
         base_url: &str,
         env: &dyn Fn(&str) -> Option<String>,
+        specs: &SpecSet,
     ) -> Result<Self, HarnessError> {
         let tf = match file {
-            Some(p) => super::provision_check::read(p)?,
+            Some(p) => super::provision_check::read(p, specs)?,
             None => TargetFile::default(),
         };
         let mut credentials: BTreeMap<String, BTreeMap<String, Values>> = BTreeMap::new();
@@ -228,12 +224,9 @@ impl Target {
             for (role, vars) in roles {
                 let mut values = Values::new();
                 let mut missing = None;
-                for (key, var) in vars {
+                for (key, var) in &vars.value {
                     match env(var) {
                         Some(v) => {
-                            if is_secret_key(key) {
-                                secrets::register(&v);
-                            }
                             values.insert(key.clone(), v);
                         }
                         None => missing = Some(var.clone()),
@@ -274,7 +267,7 @@ impl Target {
                 .map(|(k, u)| (k, secrets::strip_userinfo(&u)))
                 .collect()
         };
-        Ok(Self {
+        let target = Self {
             id: next_id(),
             name: tf.name,
             kind: TargetKind::Live {
@@ -303,7 +296,26 @@ impl Target {
                 proxy: None,
             },
             plan,
-        })
+        };
+        target.register_secrets(specs);
+        Ok(target)
+    }
+
+    /// Registers as secrets the credential values each service's auth scheme declares secret
+    /// (a ready `token` always is); every value of a service no spec declares, not knowing.
+    /// Live targets do it when read; the embedded target's seed values are registered by the
+    /// suite (or mutants run) that pairs it with the specs.
+    pub fn register_secrets(&self, specs: &SpecSet) {
+        for (service, roles) in &self.credentials {
+            let scheme = specs.services.get(service).map(|s| &s.auth);
+            for values in roles.values() {
+                for (name, value) in values {
+                    if scheme.is_none_or(|s| s.is_secret(name)) {
+                        secrets::register(value);
+                    }
+                }
+            }
+        }
     }
 
     /// Whether the target file provisions fresh entries of a fixture.
@@ -464,8 +476,8 @@ impl Target {
     ///
     /// # Errors
     /// When the target file is broken.
-    pub fn from_env() -> Result<Self, HarnessError> {
-        Self::from_settings(&crate::settings::Settings::from_env()?)
+    pub fn from_env(specs: &SpecSet) -> Result<Self, HarnessError> {
+        Self::from_settings(&crate::settings::Settings::from_env()?, specs)
     }
 
     /// The target the run's settings name: `CONTRACT_BASE_URL` (with `CONTRACT_TARGET`) or
@@ -473,7 +485,10 @@ impl Target {
     ///
     /// # Errors
     /// When the target file is broken or the mock fault unknown.
-    pub fn from_settings(s: &crate::settings::Settings) -> Result<Self, HarnessError> {
+    pub fn from_settings(
+        s: &crate::settings::Settings,
+        specs: &SpecSet,
+    ) -> Result<Self, HarnessError> {
         let mut target = if s.base_url.is_none() && s.target_file.is_none() {
             // CONTRACT_MOCK_FAULT switches a fault on in the embedded mock (to see the suite fail).
             let fault = match &s.mock_fault {
@@ -489,6 +504,7 @@ impl Target {
                 s.target_file.as_deref(),
                 s.base_url.as_deref().unwrap_or_default(),
                 &|v| std::env::var(v).ok(),
+                specs,
             )?
         };
         if let Some(t) = s.timeout {
@@ -550,11 +566,6 @@ fn rate(value: f64, what: &str) -> Result<f64, HarnessError> {
     }
 }
 
-/// Credential value names that hold secrets.
-pub fn is_secret_key(key: &str) -> bool {
-    matches!(key, "client_secret" | "password" | "app_secret" | "token")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -574,7 +585,8 @@ mod tests {
 
     #[test]
     fn undesignated_fixtures_are_refused_on_live_targets() {
-        let t = Target::live(None, "http://127.0.0.1:1", &|_| None).expect("target");
+        let t = Target::live(None, "http://127.0.0.1:1", &|_| None, &SpecSet::default())
+            .expect("target");
         assert!(t.destructive_refusal("oneaccess", &["org_leaf"]).is_some());
         let e = Target::embedded(Arc::new(Seed::builtin()), None);
         assert!(e.destructive_refusal("oneaccess", &["org_leaf"]).is_none());

@@ -56,6 +56,9 @@ impl Suite {
         proptest: PropSettings,
         snapshots: Option<PathBuf>,
     ) -> Self {
+        // The embedded target's seed values, secret by the schemes (a live target's are
+        // registered when read; registering twice is harmless).
+        target.register_secrets(&specs);
         let mut cases = generate::cases(&specs);
         for c in &mut cases {
             if c.ignore.is_none() {
