@@ -300,6 +300,19 @@ impl AuthScheme {
     }
 }
 
+/// The value names `{{…}}` placeholders in `text` use, in order (a token request's template).
+pub fn placeholders(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest = text;
+    while let Some(start) = rest.find("{{") {
+        let after = &rest[start + 2..];
+        let Some(end) = after.find("}}") else { break };
+        out.push(after[..end].trim().to_string());
+        rest = &after[end + 2..];
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -22,6 +22,7 @@ pub fn check(set: &mut SpecSet) -> Found {
     let mut found: Found = (Vec::new(), Vec::new());
     for service in set.services.values_mut() {
         if let Some(file) = service.file.clone() {
+            super::auth_rules::check(&service.auth, &file, &mut found.0);
             service.errors.compiled = compile(
                 &service.errors.schema,
                 &file,

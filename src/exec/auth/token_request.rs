@@ -7,7 +7,7 @@ use std::time::Duration;
 use serde_json::Value;
 
 use super::token_cache::lifetime;
-use crate::contract::auth::{Endpoint, TokenRequest, TokenSource};
+use crate::contract::auth::{Endpoint, TokenRequest, TokenSource, placeholders};
 use crate::exec::client::{Client, display_url};
 use crate::exec::error::chain;
 use crate::exec::values::Values;
@@ -15,19 +15,6 @@ use crate::secrets;
 
 /// Lifetime when neither `lifetime_seconds` nor the answer says.
 const DEFAULT_LIFETIME: Duration = Duration::from_secs(3600);
-
-/// The value names `{{…}}` placeholders in `text` use, in order.
-pub fn placeholders(text: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut rest = text;
-    while let Some(start) = rest.find("{{") {
-        let after = &rest[start + 2..];
-        let Some(end) = after.find("}}") else { break };
-        out.push(after[..end].trim().to_string());
-        rest = &after[end + 2..];
-    }
-    out
-}
 
 /// Every placeholder of the template (path or URL, headers, body strings).
 pub fn template_names(t: &TokenRequest) -> Vec<String> {
