@@ -243,6 +243,15 @@ pub enum SignerName {
     EnosApim,
 }
 
+impl SignerName {
+    /// The headers the signer puts on every request.
+    pub fn headers(self) -> &'static [&'static str] {
+        match self {
+            SignerName::EnosApim => &["apim-accesstoken", "apim-timestamp", "apim-signature"],
+        }
+    }
+}
+
 impl AuthScheme {
     /// The credential values a role supplies under this scheme (a role may instead give a
     /// ready `token` for token-issuing schemes, as the `expired` role does).

@@ -39,13 +39,6 @@ pub fn sign(signer: SignerName, req: &mut Prepared, token: &str, secret: &str) {
     }
 }
 
-/// The headers a signer puts on requests (for the OpenAPI export).
-pub fn headers(signer: SignerName) -> &'static [&'static str] {
-    match signer {
-        SignerName::EnosApim => &["apim-accesstoken", "apim-timestamp", "apim-signature"],
-    }
-}
-
 /// The header that carries the signature (a malformed variant replaces it).
 pub fn signature_header(signer: SignerName) -> &'static str {
     match signer {
