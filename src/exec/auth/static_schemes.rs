@@ -121,6 +121,38 @@ pub fn base64(bytes: &[u8]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn any_key_round_trips_through_the_query_and_the_cookie(
+            name in "[A-Za-z_][A-Za-z0-9_-]{0,12}",
+            key in "\\PC{0,40}",
+            before in proptest::option::of("[a-z]{1,5}=[a-z0-9]{0,5}"),
+        ) {
+            let mut r = req("/pets?limit=2");
+            append_query(&mut r, &name, &key);
+            let (_, q) = r.path.split_once('?').expect("query");
+            let pairs: Vec<(String, String)> = serde_urlencoded::from_str(q).expect("parses");
+            prop_assert_eq!(pairs, vec![("limit".to_string(), "2".to_string()), (name.clone(), key.clone())]);
+            let mut r = req("/");
+            if let Some(b) = &before {
+                r.headers.push(("Cookie".into(), b.clone()));
+            }
+            merge_cookie(&mut r, &name, &key);
+            prop_assert_eq!(r.headers.len(), 1);
+            let cookie = &r.headers[0].1;
+            let mine = format!("{name}=");
+            let ours: Vec<&str> = cookie.split("; ").filter(|p| p.starts_with(&mine)).collect();
+            prop_assert_eq!(ours.len(), 1);
+            let decoded = percent_encoding::percent_decode_str(&ours[0][mine.len()..]).decode_utf8_lossy();
+            prop_assert_eq!(decoded.as_ref(), key.as_str());
+            prop_assert!(!ours[0].contains(';') && !ours[0].contains(' '));
+            if let Some(b) = before.filter(|b| !b.starts_with(&mine)) {
+                prop_assert!(cookie.starts_with(&b));
+            }
+        }
+    }
 
     fn req(path: &str) -> Prepared {
         Prepared {

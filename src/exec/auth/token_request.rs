@@ -236,7 +236,22 @@ pub async fn fetch(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
     use serde_json::json;
+
+    proptest! {
+        #[test]
+        fn any_values_fill_the_json_body_exactly(user in "\\PC{0,30}", password in "\\PC{0,30}") {
+            let t = scheme(json!({
+                "request": {"path": "/t", "body": {"a": {"u": "{{user}}", "p": "x{{password}}y"}}},
+                "values": ["user", "password"], "token": {"header": "X-T"}, "apply": {"header": "X-T"}
+            }));
+            let v = values(&[("user", &user), ("password", &password)]);
+            let f = request(&t, "http://h", &v).expect("filled");
+            let body: Value = serde_json::from_slice(&f.body.expect("body")).expect("json");
+            prop_assert_eq!(body, json!({"a": {"u": user, "p": format!("x{password}y")}}));
+        }
+    }
 
     fn scheme(v: Value) -> TokenRequest {
         serde_json::from_value(v).expect("token_request")
