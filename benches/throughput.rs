@@ -11,7 +11,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
-use contract_harness::exec::credentials::{self, Credential};
+use contract_harness::exec::auth::{self, Credential, TokenCache};
 use contract_harness::exec::runtime::runtime;
 use contract_harness::exec::{Instance, PropSettings, Target, client};
 use contract_harness::generate::{Call, Expect};
@@ -69,25 +69,22 @@ struct Tokens {
 fn tokens(target: &Target) -> Tokens {
     let loaded = contract::load(Path::new("specs")).expect("specs");
     let client = &client::Client::new(&target.limits).expect("client");
+    let cache = TokenCache::new();
     let get = |service: &str| {
         let svc = &loaded.specs.services[service];
         runtime()
-            .block_on(credentials::for_role(client, target, svc, "default"))
+            .block_on(auth::for_role(client, &cache, target, svc, "default"))
             .expect("token")
     };
     let (
-        Credential::Bearer(bearer),
-        Credential::IamToken(iam),
-        Credential::Enos { token: enos, .. },
+        Credential::Header { value: bearer, .. },
+        Credential::Header { value: iam, .. },
+        Credential::Signed { token: enos, .. },
     ) = (get("oneaccess"), get("dataarts"), get("enos"))
     else {
         panic!("unexpected credential kinds");
     };
-    Tokens {
-        bearer: format!("Bearer {bearer}"),
-        iam,
-        enos,
-    }
+    Tokens { bearer, iam, enos }
 }
 
 fn lua_string(s: &str) -> String {
@@ -215,6 +212,7 @@ fn runner_rate(f: &mut Figures, dir: &Path) {
         specs: &loaded.specs,
         target: &target,
         client,
+        tokens: &TokenCache::new(),
         proptest: PropSettings::from_env().expect("CONTRACT_SHRINK_SECONDS"),
     };
     let count = AtomicU64::new(0);
@@ -447,7 +445,7 @@ fn live_paths(f: &mut Figures, dir: &Path) {
     let timed = |name: &str, doc: serde_json::Value, base: &str| {
         let path = dir.join(format!("{name}.yaml"));
         std::fs::write(&path, doc.to_string()).expect("target file");
-        let target = Target::live(Some(&path), base, &env).expect("target");
+        let target = Target::live(Some(&path), base, &env, &loaded.specs).expect("target");
         let suite =
             contract_harness::harness::Suite::new(loaded.specs.clone(), target, settings, None);
         assert!(

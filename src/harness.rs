@@ -68,7 +68,7 @@ pub fn main_with(
             return ExitCode::from(2);
         }
     };
-    let target = match Target::from_settings(&settings, embedded) {
+    let target = match Target::from_settings(&settings, &loaded.specs, embedded) {
         Ok(t) => t,
         Err(e) => {
             eprintln!("error: {e}");
@@ -124,6 +124,7 @@ pub fn main_with(
                 specs: &suite.specs,
                 target: &suite.target,
                 client,
+                tokens: &suite.tokens,
             };
             if let Some(failed) = case_setup::finish(env, &suite.session) {
                 eprint!("{}", failed.text);

@@ -466,7 +466,7 @@ fn cleanup(file: &std::path::Path, specs: &std::path::Path) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let target = match Target::live(Some(file), &base, &|v| std::env::var(v).ok()) {
+    let target = match Target::live(Some(file), &base, &|v| std::env::var(v).ok(), &loaded.specs) {
         Ok(t) => t,
         Err(e) => {
             eprintln!("error: {e}");

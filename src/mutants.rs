@@ -64,6 +64,7 @@ pub fn run_on(
     threads: usize,
 ) -> SuiteRun {
     let start = Instant::now();
+    target.register_secrets(specs);
     let next = AtomicUsize::new(0);
     let results: std::sync::Mutex<Results> = Default::default();
     // A session of its own: each run (each fault) provisions into a ledger of its own.
@@ -83,6 +84,8 @@ pub fn run_on(
             };
         }
     };
+    // Tokens of this run only, owned with its client.
+    let tokens = &crate::exec::auth::TokenCache::new();
     std::thread::scope(|s| {
         for _ in 0..threads.max(1) {
             s.spawn(|| {
@@ -90,12 +93,14 @@ pub fn run_on(
                     specs,
                     target,
                     client,
+                    tokens,
                     proptest,
                 };
                 let env = Env {
                     specs,
                     target,
                     client,
+                    tokens,
                 };
                 loop {
                     let i = next.fetch_add(1, Ordering::Relaxed);
@@ -154,6 +159,7 @@ pub fn run_on(
         specs,
         target,
         client,
+        tokens,
     };
     if let Some(failed) = case_setup::finish(env, &session) {
         results

@@ -9,13 +9,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 /// Files outside `src/mock/` that may refer to the mock, with the reason.
-const MOCK_ALLOWED: &[(&str, &str)] = &[
-    // removed by the auth rewrite
-    (
-        "src/exec/credentials.rs",
-        "borrows the mock's EnOS signing helpers until the signer of its own lands",
-    ),
-];
+const MOCK_ALLOWED: &[(&str, &str)] = &[];
 
 /// Statics with interior mutability outside `src/mock/`: (file, name, reason).
 const STATIC_ALLOWED: &[(&str, &str, &str)] = &[
@@ -43,18 +37,6 @@ const STATIC_ALLOWED: &[(&str, &str, &str)] = &[
         "src/check/expectation.rs",
         "SPECS",
         "unit tests only: the shipped specs, loaded once and never changed",
-    ),
-    // removed by the auth rewrite
-    (
-        "src/exec/credentials.rs",
-        "CACHE",
-        "the token cache of the credential flows",
-    ),
-    // removed by the auth rewrite
-    (
-        "src/exec/target.rs",
-        "NEXT",
-        "target ids, which key the token cache of credentials.rs",
     ),
 ];
 

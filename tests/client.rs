@@ -196,7 +196,7 @@ async fn contract_proxy_carries_requests_to_other_hosts() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn token_fetches_of_different_roles_do_not_wait_for_each_other() {
-    use contract_harness::exec::credentials::for_role;
+    use contract_harness::exec::auth::{TokenCache, for_role};
     use contract_harness::exec::target::Target;
     // OneAccess's token endpoint answers after 20 s (past the 5 s timeout); DataArts' (IAM)
     // answers at once, on another server.
@@ -223,20 +223,21 @@ async fn token_fetches_of_different_roles_do_not_wait_for_each_other() {
     });
     std::fs::write(&file, doc.to_string()).expect("write");
     let env = |v: &str| Some(format!("value-of-{v}"));
-    let target = Target::live(Some(&file), "", &env).expect("target");
     let loaded = contract_harness::contract::load(std::path::Path::new("specs")).expect("specs");
+    let target = Target::live(Some(&file), "", &env, &loaded.specs).expect("target");
     let oneaccess = &loaded.specs.services["oneaccess"];
     let dataarts = &loaded.specs.services["dataarts"];
     let client = Client::new(&target.limits).expect("client");
+    let tokens = TokenCache::new();
     let start = Instant::now();
     let (a, b, c, quick) = tokio::join!(
-        for_role(&client, &target, oneaccess, "default"),
-        for_role(&client, &target, oneaccess, "default"),
-        for_role(&client, &target, oneaccess, "default"),
+        for_role(&client, &tokens, &target, oneaccess, "default"),
+        for_role(&client, &tokens, &target, oneaccess, "default"),
+        for_role(&client, &tokens, &target, oneaccess, "default"),
         async {
             // Starts once the slow fetch is under way.
             tokio::time::sleep(Duration::from_millis(200)).await;
-            let r = for_role(&client, &target, dataarts, "default").await;
+            let r = for_role(&client, &tokens, &target, dataarts, "default").await;
             (r, start.elapsed())
         },
     );
@@ -264,7 +265,7 @@ async fn token_fetches_of_different_roles_do_not_wait_for_each_other() {
     );
     // A later case of the role fails at once with the same error, without asking again.
     let again = Instant::now();
-    let e = for_role(&client, &target, oneaccess, "default")
+    let e = for_role(&client, &tokens, &target, oneaccess, "default")
         .await
         .expect_err("cached failure")
         .to_string();

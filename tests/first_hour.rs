@@ -299,8 +299,8 @@ fn the_reproduce_line_under_cargo_test_names_the_target_without_userinfo() {
         "CONTRACT_BASE_URL" => Some(with_userinfo.clone()),
         _ => None,
     };
-    let target = Target::live(Some(&file), &url, &env).expect("target");
     let loaded = contract_harness::contract::load(Path::new("specs")).expect("specs");
+    let target = Target::live(Some(&file), &url, &env, &loaded.specs).expect("target");
     let mut suite = Suite::new(
         loaded.specs,
         target,

@@ -34,7 +34,8 @@ fn target(dir: &Path, name: &str, base: &str) -> Target {
         "credentials": live::credentials(),
     });
     std::fs::write(&path, doc.to_string()).expect("write");
-    Target::live(Some(&path), base, &env).expect("target")
+    let specs = contract::load(Path::new("specs")).expect("specs").specs;
+    Target::live(Some(&path), base, &env, &specs).expect("target")
 }
 
 #[test]

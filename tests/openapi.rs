@@ -5,6 +5,7 @@ use std::path::Path;
 use std::process::Command;
 
 use contract_harness::contract;
+use serde_json::json;
 
 fn export() -> serde_json::Value {
     let loaded = contract::load(Path::new("specs")).expect("specs");
@@ -82,5 +83,82 @@ fn every_documented_error_code_is_in_the_export() {
                 );
             }
         }
+    }
+}
+
+/// Each scheme's security scheme, in a document the validator accepts.
+#[test]
+fn every_auth_scheme_exports_its_security_scheme() {
+    use contract::auth::AuthScheme;
+    let scheme =
+        |v: serde_json::Value| -> AuthScheme { serde_json::from_value(v).expect("scheme") };
+    let cases = [
+        (
+            json!({"scheme": "bearer"}),
+            json!({"type": "http", "scheme": "bearer"}),
+        ),
+        (
+            json!({"scheme": "basic"}),
+            json!({"type": "http", "scheme": "basic"}),
+        ),
+        (
+            json!({"scheme": "api_key", "in": "query", "name": "api_key"}),
+            json!({"type": "apiKey", "in": "query", "name": "api_key"}),
+        ),
+        (
+            json!({"scheme": "api_key", "in": "cookie", "name": "sid"}),
+            json!({"type": "apiKey", "in": "cookie", "name": "sid"}),
+        ),
+        (
+            json!({"scheme": "token_request",
+                   "request": {"path": "/login", "body": {"u": "{{user}}"}},
+                   "values": ["user"], "token": {"pointer": "/data/token"},
+                   "apply": {"header": "Authorization", "prefix": "Token "}}),
+            json!({"type": "apiKey", "in": "header", "name": "Authorization",
+                   "description": "A token from POST /login (/data/token of the response body), sent as Authorization: Token {token}"}),
+        ),
+    ];
+    for (auth, want) in cases {
+        let mut loaded = contract::load(Path::new("specs")).expect("specs");
+        let svc = loaded.specs.services.get_mut("dataarts").expect("dataarts");
+        svc.auth = scheme(auth.clone());
+        let kind = svc.auth.name();
+        let name = format!("dataarts_{kind}");
+        let doc = contract::openapi::export(&loaded.specs);
+        assert_eq!(doc["components"]["securitySchemes"][&name], want, "{auth}");
+        let op = doc["paths"]
+            .as_object()
+            .expect("paths")
+            .values()
+            .flat_map(|item| item.as_object().expect("item").values())
+            .find(|o| o["operationId"] == "delete_workspace_users")
+            .expect("operation");
+        assert_eq!(op["security"], json!([{ name: [] }]), "{auth}");
+        validate(&doc, kind);
+    }
+}
+
+/// Runs openapi-spec-validator on `doc` when it is installed.
+fn validate(doc: &serde_json::Value, name: &str) {
+    let dir = std::env::temp_dir().join(format!(
+        "contract-harness-openapi-{name}-{}",
+        std::process::id()
+    ));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let file = dir.join("openapi.json");
+    std::fs::write(&file, serde_json::to_string_pretty(doc).expect("json")).expect("write");
+    let out = Command::new("python3")
+        .args(["-m", "openapi_spec_validator"])
+        .arg(&file)
+        .output();
+    let _ = std::fs::remove_dir_all(&dir);
+    if let Ok(o) = out {
+        let missing = String::from_utf8_lossy(&o.stderr).contains("No module named");
+        assert!(
+            o.status.success() || missing,
+            "{name}: not valid OpenAPI 3.1:\n{}{}",
+            String::from_utf8_lossy(&o.stdout),
+            String::from_utf8_lossy(&o.stderr)
+        );
     }
 }

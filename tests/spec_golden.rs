@@ -143,3 +143,23 @@ fn shipped_specs_load_with_the_documented_warning() {
         loaded.warnings
     );
 }
+
+#[test]
+fn token_request_template_naming_an_undeclared_value() {
+    golden("auth_undeclared_value");
+}
+
+#[test]
+fn token_request_secret_that_is_not_a_value() {
+    golden("auth_secret_not_a_value");
+}
+
+#[test]
+fn oauth2_with_both_token_path_and_token_url() {
+    golden("auth_oauth2_both_endpoints");
+}
+
+#[test]
+fn oauth2_with_neither_token_path_nor_token_url() {
+    golden("auth_oauth2_no_endpoint");
+}

@@ -243,6 +243,15 @@ pub enum SignerName {
     EnosApim,
 }
 
+impl SignerName {
+    /// The headers the signer puts on every request.
+    pub fn headers(self) -> &'static [&'static str] {
+        match self {
+            SignerName::EnosApim => &["apim-accesstoken", "apim-timestamp", "apim-signature"],
+        }
+    }
+}
+
 impl AuthScheme {
     /// The credential values a role supplies under this scheme (a role may instead give a
     /// ready `token` for token-issuing schemes, as the `expired` role does).
@@ -298,6 +307,19 @@ impl AuthScheme {
             AuthScheme::Signed(_) => "signed",
         }
     }
+}
+
+/// The value names `{{…}}` placeholders in `text` use, in order (a token request's template).
+pub fn placeholders(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest = text;
+    while let Some(start) = rest.find("{{") {
+        let after = &rest[start + 2..];
+        let Some(end) = after.find("}}") else { break };
+        out.push(after[..end].trim().to_string());
+        rest = &after[end + 2..];
+    }
+    out
 }
 
 #[cfg(test)]

@@ -1,6 +1,7 @@
 //! Specs: the YAML format, its loader with positions, lint rules and the OpenAPI export.
 
 pub mod auth;
+pub mod auth_rules;
 pub mod diagnostic;
 pub mod either;
 pub mod examples;

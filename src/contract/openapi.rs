@@ -5,7 +5,7 @@
 
 use serde_json::{Map, Value, json};
 
-use super::auth::{AuthScheme, Endpoint};
+use super::auth::{AuthScheme, Endpoint, KeyLocation, TokenSource};
 use super::model::ParamIn;
 use super::model::{Body, Carrier, DocError, Expect, Operation, Service, SpecSet, Trigger};
 
@@ -141,7 +141,18 @@ fn security_schemes(service: &Service) -> Vec<(String, Value)> {
     let token_at = |e: Endpoint| match e {
         Endpoint::Path(p) | Endpoint::Url(p) => p,
     };
+    let one = |v: Value| vec![(format!("{n}_{}", service.auth.name()), v)];
     match &service.auth {
+        AuthScheme::Bearer => one(json!({"type": "http", "scheme": "bearer"})),
+        AuthScheme::Basic => one(json!({"type": "http", "scheme": "basic"})),
+        AuthScheme::ApiKey { location, name } => {
+            let at = match location {
+                KeyLocation::Header => "header",
+                KeyLocation::Query => "query",
+                KeyLocation::Cookie => "cookie",
+            };
+            one(json!({"type": "apiKey", "in": at, "name": name}))
+        }
         AuthScheme::Oauth2ClientCredentials(o) => {
             let mut scopes = Map::new();
             for role in service.credentials.values() {
@@ -158,15 +169,24 @@ fn security_schemes(service: &Service) -> Vec<(String, Value)> {
                 }),
             )]
         }
-        AuthScheme::TokenRequest(t) => vec![(
-            format!("{n}_iam_token"),
-            json!({
+        AuthScheme::TokenRequest(t) => {
+            let from = match &t.token {
+                TokenSource::Header(h) => format!("the {h} response header"),
+                TokenSource::Pointer(p) => format!("{p} of the response body"),
+            };
+            one(json!({
                 "type": "apiKey", "in": "header", "name": t.apply.header,
-                "description": format!("IAM user token: X-Subject-Token of POST {}", token_at(t.request.endpoint()))
-            }),
-        )],
-        AuthScheme::Signed(signed) => ["apim-accesstoken", "apim-timestamp", "apim-signature"]
-            .into_iter()
+                "description": format!(
+                    "A token from {} {} ({from}), sent as {}: {}{{token}}",
+                    t.request.method.to_ascii_uppercase(),
+                    token_at(t.request.endpoint()),
+                    t.apply.header,
+                    t.apply.prefix
+                )
+            }))
+        }
+        AuthScheme::Signed(signed) => signed.signer.headers()
+            .iter()
             .map(|h| {
                 (
                     format!("{n}_{}", h.replace('-', "_")),
@@ -177,10 +197,6 @@ fn security_schemes(service: &Service) -> Vec<(String, Value)> {
                 )
             })
             .collect(),
-        other => vec![(
-            format!("{n}_{}", other.name()),
-            json!({"type": "http", "scheme": "bearer"}),
-        )],
     }
 }
 
@@ -193,12 +209,15 @@ fn security(op: &Operation, service: &Service) -> Value {
                 .map(|p| json!({ format!("{n}_oauth"): [p] }))
                 .collect(),
         ),
-        AuthScheme::TokenRequest(_) => json!([{ format!("{n}_iam_token"): [] }]),
-        AuthScheme::Signed(_) => json!([{
-            format!("{n}_apim_accesstoken"): [],
-            format!("{n}_apim_timestamp"): [],
-            format!("{n}_apim_signature"): []
-        }]),
+        AuthScheme::Signed(s) => {
+            let all: Map<String, Value> = s
+                .signer
+                .headers()
+                .iter()
+                .map(|h| (format!("{n}_{}", h.replace('-', "_")), json!([])))
+                .collect();
+            json!([all])
+        }
         other => json!([{ format!("{n}_{}", other.name()): [] }]),
     }
 }

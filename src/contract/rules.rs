@@ -23,6 +23,7 @@ pub fn check(set: &mut SpecSet) -> Found {
     let mut found: Found = (Vec::new(), Vec::new());
     for service in set.services.values() {
         if let Some(file) = service.file.clone() {
+            super::auth_rules::check(&service.auth, &file, &mut found.0);
             todo_fixtures(service, &file, &mut found.1);
         }
     }

@@ -6,8 +6,8 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
+use super::auth::{TokenCache, apply_cred};
 use super::client::Client;
-use super::credentials::apply_cred;
 use super::error::HarnessError;
 use super::outcome::Exchange;
 use super::request::{call_values, fill, prepare};
@@ -24,6 +24,8 @@ pub struct Ctx<'a> {
     pub target: &'a Target,
     /// The client.
     pub client: &'a Client,
+    /// Issued tokens (owned with the client).
+    pub tokens: &'a TokenCache,
     /// Property settings.
     pub proptest: PropSettings,
 }
@@ -98,7 +100,10 @@ pub async fn exchange(
 ) -> Result<(Exchange, Vec<Failure>), HarnessError> {
     let (op, service) = op_and_service(ctx.specs, &call.op)?;
     let mut req = prepare(ctx.target, op, service, call)?;
-    apply_cred(&mut req, &call.cred, ctx.client, ctx.target, service).await?;
+    apply_cred(
+        &mut req, &call.cred, ctx.client, ctx.tokens, ctx.target, service,
+    )
+    .await?;
     let base = match base_override {
         Some(b) => b.to_string(),
         None => ctx.target.live_base(&op.service).unwrap_or_default(),

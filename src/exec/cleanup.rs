@@ -31,10 +31,12 @@ pub fn cleanup(specs: &SpecSet, target: &Target, client: &Client) -> Result<Clea
             target.name
         ));
     };
+    let tokens = super::auth::TokenCache::new();
     let env = Env {
         specs,
         target,
         client,
+        tokens: &tokens,
     };
     let dir = ledger::default_dir();
     let mut done = Cleaned {

@@ -1,13 +1,13 @@
 //! Execution: the shared runtime, the HTTP client, targets (an embedded implementation or a
 //! live URL), credential flows, and running a case.
 
+pub mod auth;
 pub mod call;
 pub mod capture;
 pub mod case_setup;
 pub mod cleanup;
 pub mod client;
 pub mod command;
-pub mod credentials;
 pub mod embedded;
 pub mod error;
 pub mod ledger;

@@ -1,5 +1,6 @@
-//! Checks of the target file's `provision:` and `reset:` entries when it is read, each mistake
-//! reported at its `file:line:column`.
+//! Checks of the target file's `provision:` and `reset:` entries, and of its credential roles
+//! against the services' auth schemes, when it is read, each mistake reported at its
+//! `file:line:column`.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -9,6 +10,8 @@ use serde_saphyr::Spanned;
 use super::error::HarnessError;
 use super::provision_file::{ProvisionRequest, at};
 use super::target_file::TargetFile;
+use crate::contract::SpecSet;
+use crate::contract::auth::AuthScheme;
 use crate::contract::rules::placeholders;
 
 fn mistake<T>(file: &str, s: &Spanned<T>, message: impl Into<String>) -> HarnessError {
@@ -200,14 +203,75 @@ fn cycles(tf: &TargetFile, file: &str) -> Result<(), HarnessError> {
     Ok(())
 }
 
-/// Reads, parses and checks a target file: its provisioning, reset and templates.
+/// Reads, parses and checks a target file: its provisioning, reset and templates, and its
+/// credential roles against the auth schemes of `specs`.
 ///
 /// # Errors
-/// [`HarnessError::TargetFile`] or the first mistake of its provisioning, with its position.
-pub fn read(path: &std::path::Path) -> Result<TargetFile, HarnessError> {
+/// [`HarnessError::TargetFile`] or the first mistake, with its position.
+pub fn read(path: &std::path::Path, specs: &SpecSet) -> Result<TargetFile, HarnessError> {
     let tf = TargetFile::read(path)?;
-    check(&tf, &path.display().to_string())?;
+    let file = path.display().to_string();
+    check(&tf, &file)?;
+    credentials(&tf, &file, specs)?;
     Ok(tf)
+}
+
+/// The values a role lacks under a scheme: none when it gives a ready `token` (a scheme that
+/// issues tokens, bearer, api_key), else every value the scheme declares that it does not give.
+pub fn lacking(scheme: &AuthScheme, gives: &BTreeSet<&str>) -> Vec<String> {
+    let ready = gives.contains("token") && !matches!(scheme, AuthScheme::Basic);
+    if ready {
+        return Vec::new();
+    }
+    scheme
+        .values()
+        .into_iter()
+        .filter(|v| !gives.contains(v.as_str()))
+        .collect()
+}
+
+/// Every credential role of a service the specs declare gives the values its scheme needs.
+///
+/// # Errors
+/// [`HarnessError::TargetEntry`] at the first role that lacks one.
+pub fn credentials(tf: &TargetFile, file: &str, specs: &SpecSet) -> Result<(), HarnessError> {
+    for (service, roles) in &tf.credentials {
+        let Some(s) = specs.services.get(service) else {
+            continue;
+        };
+        for (role, values) in roles {
+            let gives: BTreeSet<&str> = values.value.keys().map(String::as_str).collect();
+            let lacks = lacking(&s.auth, &gives);
+            if !lacks.is_empty() {
+                let list = |v: Vec<&str>| {
+                    v.iter()
+                        .map(|n| format!("`{n}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                };
+                return Err(mistake(
+                    file,
+                    values,
+                    format!(
+                        "credentials.{service}.{role} lacks {}, which the {} scheme of {service} needs (it gives {}{})",
+                        list(lacks.iter().map(String::as_str).collect()),
+                        s.auth.name(),
+                        if gives.is_empty() {
+                            "nothing".to_string()
+                        } else {
+                            list(gives.iter().copied().collect())
+                        },
+                        if s.auth.issues_tokens() {
+                            "; a ready `token` would do too"
+                        } else {
+                            ""
+                        },
+                    ),
+                ));
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Checks every provisioning and reset entry.
@@ -297,9 +361,46 @@ mod tests {
         std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
         let path = dir.join("t.yaml");
         std::fs::write(&path, text).map_err(|e| e.to_string())?;
-        let r = super::read(&path).map_err(|e| e.to_string());
+        let r = super::read(&path, &SpecSet::default()).map_err(|e| e.to_string());
         let _ = std::fs::remove_dir_all(&dir);
         r
+    }
+
+    #[test]
+    fn a_role_lacking_a_value_its_scheme_needs_is_reported_at_its_line() {
+        let dir = std::env::temp_dir().join(format!("ch-pcheck-creds-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("dir");
+        let path = dir.join("t.yaml");
+        let specs = crate::contract::load(std::path::Path::new("specs"))
+            .expect("specs")
+            .specs;
+        std::fs::write(
+            &path,
+            "credentials:\n  oneaccess:\n    expired: { token: OA_EXPIRED }\n    default: { client_id: OA_ID }\n  elsewhere:\n    default: { anything: X }\n",
+        )
+        .expect("write");
+        let e = super::read(&path, &specs).expect_err("lacks").to_string();
+        assert!(
+            e.contains("t.yaml:4:")
+                && e.contains("credentials.oneaccess.default lacks `client_secret`")
+                && e.contains("oauth2_client_credentials")
+                && e.contains("it gives `client_id`"),
+            "{e}"
+        );
+        std::fs::write(
+            &path,
+            "credentials:\n  oneaccess:\n    default: { client_id: A, client_secret: B }\n",
+        )
+        .expect("write");
+        assert!(super::read(&path, &specs).is_ok());
+        let _ = std::fs::remove_dir_all(&dir);
+        let gives = |v: &[&'static str]| v.iter().copied().collect::<BTreeSet<&str>>();
+        // Basic has no ready token: username and password it is.
+        assert_eq!(
+            lacking(&AuthScheme::Basic, &gives(&["token", "username"])),
+            ["password"]
+        );
+        assert!(lacking(&AuthScheme::Bearer, &gives(&["token"])).is_empty());
     }
 
     #[test]

@@ -5,9 +5,9 @@ use std::time::Duration;
 
 use serde_json::Value;
 
+use super::auth::{TokenCache, apply_cred};
 use super::client::Client;
 use super::command;
-use super::credentials::apply_cred;
 use super::provision_error::{ProvisionError, Shown};
 use super::provision_file::ProvisionRequest;
 use super::request::Prepared;
@@ -29,6 +29,8 @@ pub struct Env<'a> {
     pub target: &'a Target,
     /// The client (its concurrency and rate limit apply to provisioning too).
     pub client: &'a Client,
+    /// Issued tokens (owned with the client).
+    pub tokens: &'a TokenCache,
 }
 
 /// Where a step is in the target file and what it is part of, for messages.
@@ -109,6 +111,7 @@ pub async fn send(
             &mut req,
             &Cred::Role(role.into()),
             env.client,
+            env.tokens,
             env.target,
             svc,
         )

@@ -143,7 +143,13 @@ mod tests {
             ),
         )
         .expect("write");
-        let t = Target::live(Some(&file), "http://127.0.0.1:1", &|_| None).expect("target");
+        let t = Target::live(
+            Some(&file),
+            "http://127.0.0.1:1",
+            &|_| None,
+            &crate::contract::SpecSet::default(),
+        )
+        .expect("target");
         (t, count)
     }
 
@@ -167,6 +173,7 @@ mod tests {
             specs: &specs,
             target: &target,
             client: &client,
+            tokens: &crate::exec::auth::TokenCache::new(),
         };
         let reset = &reset;
         // The state is unknown at the start: the first case, consumer or not, resets.

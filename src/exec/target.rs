@@ -10,6 +10,7 @@ use super::error::HarnessError;
 use super::provision_file::Plan;
 use super::runtime::runtime;
 use super::target_file::TargetFile;
+use crate::contract::SpecSet;
 use crate::secrets;
 
 pub use super::values::Values;
@@ -41,8 +42,6 @@ impl Default for Limits {
 
 /// Where cases are sent. Its `Debug` names credential roles, never their values.
 pub struct Target {
-    /// Unique in the process (keys the token cache: two targets never share tokens).
-    pub id: u64,
     /// Name (snapshots go to `snapshots/<name>/`).
     pub name: String,
     /// Embedded or live.
@@ -107,20 +106,11 @@ pub enum TargetKind {
 }
 
 impl Target {
-    /// An embedded target: its fixtures and credentials are the ones it serves.
+    /// An embedded target: its fixtures and credentials are the ones it serves (their secrets
+    /// are registered by the suite, which knows the schemes: [`Target::register_secrets`]).
     pub fn embedded(embedded: Box<dyn Embedded>) -> Self {
         let credentials = embedded.credentials();
-        for roles in credentials.values() {
-            for values in roles.values() {
-                for (k, v) in values {
-                    if is_secret_key(k) {
-                        secrets::register(v);
-                    }
-                }
-            }
-        }
         Self {
-            id: next_id(),
             name: "mock".into(),
             fixtures: embedded
                 .fixtures()
@@ -137,17 +127,21 @@ impl Target {
     }
 
     /// A live target from a target file; `base_url` (from `CONTRACT_BASE_URL`) overrides the
-    /// file's. Credential values are read from the environment variables the file names.
+    /// file's. Credential values are read from the environment variables the file names; each
+    /// role is checked against its service's auth scheme in `specs`, and the values that scheme
+    /// declares secret are registered as secrets.
     ///
     /// # Errors
-    /// [`HarnessError::TargetFile`] when the file cannot be read or parsed.
+    /// [`HarnessError::TargetFile`] when the file cannot be read or parsed,
+    /// [`HarnessError::TargetEntry`] for a role lacking a value its scheme needs.
     pub fn live(
         file: Option<&Path>,
         base_url: &str,
         env: &dyn Fn(&str) -> Option<String>,
+        specs: &SpecSet,
     ) -> Result<Self, HarnessError> {
         let tf = match file {
-            Some(p) => super::provision_check::read(p)?,
+            Some(p) => super::provision_check::read(p, specs)?,
             None => TargetFile::default(),
         };
         let mut credentials: BTreeMap<String, BTreeMap<String, Values>> = BTreeMap::new();
@@ -156,12 +150,9 @@ impl Target {
             for (role, vars) in roles {
                 let mut values = Values::new();
                 let mut missing = None;
-                for (key, var) in vars {
+                for (key, var) in &vars.value {
                     match env(var) {
                         Some(v) => {
-                            if is_secret_key(key) {
-                                secrets::register(&v);
-                            }
                             values.insert(key.clone(), v);
                         }
                         None => missing = Some(var.clone()),
@@ -202,8 +193,7 @@ impl Target {
                 .map(|(k, u)| (k, secrets::strip_userinfo(&u)))
                 .collect()
         };
-        Ok(Self {
-            id: next_id(),
+        let target = Self {
             name: tf.name,
             kind: TargetKind::Live {
                 base_urls: strip_all(tf.base_urls),
@@ -231,7 +221,26 @@ impl Target {
                 proxy: None,
             },
             plan,
-        })
+        };
+        target.register_secrets(specs);
+        Ok(target)
+    }
+
+    /// Registers as secrets the credential values each service's auth scheme declares secret
+    /// (a ready `token` always is); every value of a service no spec declares, not knowing.
+    /// Live targets do it when read; the embedded target's seed values are registered by the
+    /// suite (or mutants run) that pairs it with the specs.
+    pub fn register_secrets(&self, specs: &SpecSet) {
+        for (service, roles) in &self.credentials {
+            let scheme = specs.services.get(service).map(|s| &s.auth);
+            for values in roles.values() {
+                for (name, value) in values {
+                    if scheme.is_none_or(|s| s.is_secret(name)) {
+                        secrets::register(value);
+                    }
+                }
+            }
+        }
     }
 
     /// Whether the target file provisions fresh entries of a fixture.
@@ -398,6 +407,7 @@ impl Target {
     /// mock fault).
     pub fn from_settings(
         s: &crate::settings::Settings,
+        specs: &SpecSet,
         embedded: &Provider,
     ) -> Result<Self, HarnessError> {
         let mut target = if s.base_url.is_none() && s.target_file.is_none() {
@@ -407,6 +417,7 @@ impl Target {
                 s.target_file.as_deref(),
                 s.base_url.as_deref().unwrap_or_default(),
                 &|v| std::env::var(v).ok(),
+                specs,
             )?
         };
         if let Some(t) = s.timeout {
@@ -437,11 +448,6 @@ impl Target {
     }
 }
 
-fn next_id() -> u64 {
-    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
-    NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
-}
-
 fn setting(what: &str, expected: &str) -> HarnessError {
     HarnessError::Setting {
         what: what.to_string(),
@@ -469,11 +475,6 @@ fn rate(value: f64, what: &str) -> Result<f64, HarnessError> {
     }
 }
 
-/// Credential value names that hold secrets.
-pub fn is_secret_key(key: &str) -> bool {
-    matches!(key, "client_secret" | "password" | "app_secret" | "token")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -493,11 +494,13 @@ mod tests {
 
     #[test]
     fn undesignated_fixtures_are_refused_on_live_targets() {
-        let t = Target::live(None, "http://127.0.0.1:1", &|_| None).expect("target");
+        let t = Target::live(None, "http://127.0.0.1:1", &|_| None, &SpecSet::default())
+            .expect("target");
         assert!(t.destructive_refusal("oneaccess", &["org_leaf"]).is_some());
         let e = Target {
             destructive: None,
-            ..Target::live(None, "http://127.0.0.1:1", &|_| None).expect("target")
+            ..Target::live(None, "http://127.0.0.1:1", &|_| None, &SpecSet::default())
+                .expect("target")
         };
         assert!(e.destructive_refusal("oneaccess", &["org_leaf"]).is_none());
     }

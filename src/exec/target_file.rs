@@ -45,9 +45,10 @@ pub struct TargetFile {
     /// Fixtures that destructive cases may consume: service → names.
     #[serde(default)]
     pub destructive_fixtures: BTreeMap<String, BTreeSet<String>>,
-    /// Credentials: service → role → value name → environment variable name.
+    /// Credentials: service → role → value name → environment variable name (each role with
+    /// its position, for the check against the service's auth scheme).
     #[serde(default)]
-    pub credentials: BTreeMap<String, BTreeMap<String, Values>>,
+    pub credentials: BTreeMap<String, BTreeMap<String, Spanned<Values>>>,
     /// Fresh entries per case: service → fixture → requests or command, and teardown.
     #[serde(default)]
     pub provision: BTreeMap<String, BTreeMap<String, Spanned<Provision>>>,

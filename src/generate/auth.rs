@@ -1,4 +1,6 @@
-//! Credential cases: none, malformed, wrong, expired, and lacking the documented permission.
+//! Credential cases: none, malformed, wrong, expired (for schemes that issue tokens), and
+//! lacking the documented permission. How each variant is made is the scheme's
+//! (`exec::auth::variants`).
 
 use super::case::{Call, Case, CaseId, Cred, Expect, Kind, Plan};
 use crate::contract::{Operation, Service};
@@ -12,6 +14,10 @@ pub fn cases(op: &Operation, service: &Service, name_prefix: &str) -> Vec<Case> 
         ("wrong", Cred::Wrong, "credentials the server never issued"),
         ("expired", Cred::Expired, "an expired credential"),
     ];
+    // A static key or password never expires: only schemes that issue tokens get `expired`.
+    let variants = variants
+        .into_iter()
+        .filter(|(_, cred, _)| *cred != Cred::Expired || service.auth.issues_tokens());
     for (detail, cred, what) in variants {
         out.push(case(
             op,

@@ -10,6 +10,7 @@ use libtest_mimic::Trial;
 use super::deadline::Deadline;
 use super::policy::{assign_pool_entries, ignore_reason};
 use crate::contract::SpecSet;
+use crate::exec::auth::TokenCache;
 use crate::exec::values::Values;
 use crate::exec::{HarnessError, PropSettings, Target, client};
 use crate::generate::{self, Case};
@@ -42,6 +43,9 @@ pub struct Suite {
     pub session: crate::exec::session::Session,
     /// The HTTP client of this suite's target (made on first use, with the target's limits).
     client: std::sync::OnceLock<client::Client>,
+    /// The tokens issued to this suite's roles, owned like the client (never shared between
+    /// suites or targets).
+    pub tokens: TokenCache,
 }
 
 impl Suite {
@@ -52,6 +56,9 @@ impl Suite {
         proptest: PropSettings,
         snapshots: Option<PathBuf>,
     ) -> Self {
+        // The embedded target's seed values, secret by the schemes (a live target's are
+        // registered when read; registering twice is harmless).
+        target.register_secrets(&specs);
         let mut cases = generate::cases(&specs);
         for c in &mut cases {
             if c.ignore.is_none() {
@@ -75,6 +82,7 @@ impl Suite {
             deadline: None,
             session,
             client: std::sync::OnceLock::new(),
+            tokens: TokenCache::new(),
         }
     }
 

@@ -7,8 +7,8 @@ use std::collections::BTreeMap;
 use libtest_mimic::Arguments;
 
 use crate::contract::SpecSet;
-use crate::contract::auth::AuthScheme;
 use crate::exec::Target;
+use crate::exec::auth::role_needed;
 use crate::generate::{self, Case, Cred, Plan};
 
 /// Why a case cannot run on this target, if so.
@@ -33,13 +33,14 @@ pub(crate) fn ignore_reason(case: &Case, specs: &SpecSet, target: &Target) -> Op
         {
             return Some(missing);
         }
-        // Signed requests' malformed and wrong signatures are made with the default token.
-        let enos = service.is_some_and(|s| matches!(s.auth, AuthScheme::Signed(_)));
-        let role = match &call.cred {
-            Cred::Role(r) => Some(r.as_str()),
-            Cred::Expired => Some("expired"),
-            Cred::Malformed | Cred::Wrong if enos => Some("default"),
-            _ => None,
+        // Some variants are made from a real credential (a signed request's token, basic's
+        // username): the scheme says which role.
+        let role = match service {
+            Some(s) => role_needed(&s.auth, &call.cred),
+            None => match &call.cred {
+                Cred::Role(r) => Some(r.as_str()),
+                _ => None,
+            },
         };
         if let Some(r) = role.and_then(|role| target.role_refusal(&case.id.service, role)) {
             return Some(r);

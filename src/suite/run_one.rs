@@ -50,12 +50,14 @@ impl Suite {
             specs: &self.specs,
             target: &self.target,
             client,
+            tokens: &self.tokens,
             proptest: self.proptest,
         };
         let env = Env {
             specs: &self.specs,
             target: &self.target,
             client,
+            tokens: &self.tokens,
         };
         // On a live target: the reset gate and provisioned entries; the case is not run
         // (a harness error) when they cannot be had.
