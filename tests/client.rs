@@ -214,8 +214,8 @@ async fn token_fetches_of_different_roles_do_not_wait_for_each_other() {
     let doc = serde_json::json!({
         "name": "tokens",
         "timeout_seconds": 5,
+        "base_url": base,
         "auth_urls": {"oneaccess": slow_base},
-        "base_urls": {"dataarts": base},
         "credentials": {
             "oneaccess": {"default": {"client_id": "T_ID", "client_secret": "T_SECRET"}},
             "dataarts": {"default": {"user": "T_ID", "password": "T_SECRET", "domain": "T_ID"}}

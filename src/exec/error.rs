@@ -55,15 +55,12 @@ pub enum HarnessError {
     /// Settings of the environment have unusable values (all of them listed).
     #[error(transparent)]
     Settings(#[from] crate::settings::SettingsError),
-    /// A credential's environment variable is not set.
-    #[error("environment variable {var} (credential `{role}` of {service}) is not set")]
-    MissingEnv {
-        /// Service.
-        service: String,
-        /// Role.
-        role: String,
-        /// Variable name.
-        var: String,
+    /// The target is not fully configured: every problem found when it was read, each naming
+    /// the target file or spec line to fix (a run never starts on such a target).
+    #[error("the target cannot be used:\n{}", .problems.iter().map(|p| format!("  - {p}")).collect::<Vec<_>>().join("\n"))]
+    Misconfigured {
+        /// One line per problem.
+        problems: Vec<String>,
     },
     /// The target names no values for a fixture.
     #[error("the target has no fixture `{fixture}` for {service}")]

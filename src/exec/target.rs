@@ -51,8 +51,6 @@ pub struct Target {
     pub fixtures: BTreeMap<String, BTreeMap<String, Vec<Values>>>,
     /// Credential values: service → role → values (already read from the environment).
     pub credentials: BTreeMap<String, BTreeMap<String, Values>>,
-    /// Why a role is unavailable (a missing environment variable).
-    pub unavailable: BTreeMap<(String, String), String>,
     /// Fixtures destructive cases may use: service → fixture names.
     pub destructive: Option<BTreeMap<String, BTreeSet<String>>>,
     /// Pacing.
@@ -118,7 +116,6 @@ impl Target {
                 .map(|(s, f)| (s, f.into_iter().map(|(n, v)| (n, vec![v])).collect()))
                 .collect(),
             credentials,
-            unavailable: BTreeMap::new(),
             destructive: None,
             kind: TargetKind::Embedded(embedded),
             limits: Limits::default(),
@@ -144,40 +141,32 @@ impl Target {
             Some(p) => super::provision_check::read(p, specs)?,
             None => TargetFile::default(),
         };
+        let shown = file.map(|p| p.display().to_string()).unwrap_or_default();
+        let mut problems = Vec::new();
         let mut credentials: BTreeMap<String, BTreeMap<String, Values>> = BTreeMap::new();
-        let mut unavailable = BTreeMap::new();
         for (service, roles) in &tf.credentials {
             for (role, vars) in roles {
                 let mut values = Values::new();
-                let mut missing = None;
                 for (key, var) in &vars.value {
                     match env(var) {
                         Some(v) => {
                             values.insert(key.clone(), v);
                         }
-                        None => missing = Some(var.clone()),
+                        None => problems.push(format!(
+                            "{}: environment variable {var} (`{key}` of credential `{role}` of {service}) is not set",
+                            super::provision_file::at(&shown, vars)
+                        )),
                     }
                 }
-                match missing {
-                    Some(var) => {
-                        unavailable.insert(
-                            (service.clone(), role.clone()),
-                            format!("environment variable {var} is not set"),
-                        );
-                    }
-                    None => {
-                        credentials
-                            .entry(service.clone())
-                            .or_default()
-                            .insert(role.clone(), values);
-                    }
-                }
+                credentials
+                    .entry(service.clone())
+                    .or_default()
+                    .insert(role.clone(), values);
             }
         }
         let defaults = Limits::default();
-        let shown = file.map(|p| p.display().to_string()).unwrap_or_default();
         let plan = Plan {
-            file: shown,
+            file: shown.clone(),
             provision: tf.provision,
             max_failed_teardowns: tf.max_failed_teardowns.unwrap_or(3),
             reset: tf.reset,
@@ -194,7 +183,14 @@ impl Target {
                 .collect()
         };
         let target = Self {
-            name: tf.name,
+            name: match (&tf.name, file) {
+                (Some(n), _) => n.clone(),
+                // A file without a name is named after itself (`petstore.yaml` → `petstore`).
+                (None, Some(p)) => p
+                    .file_stem()
+                    .map_or_else(|| "staging".into(), |s| s.to_string_lossy().into_owned()),
+                (None, None) => "staging".into(),
+            },
             kind: TargetKind::Live {
                 base_urls: strip_all(tf.base_urls),
                 default_base: default_base.trim_end_matches('/').to_string(),
@@ -206,7 +202,6 @@ impl Target {
                 .map(|(s, f)| (s, f.into_iter().map(|(n, e)| (n, e.into_pool())).collect()))
                 .collect(),
             credentials,
-            unavailable,
             destructive: Some(tf.destructive_fixtures),
             limits: Limits {
                 timeout: match tf.timeout_seconds {
@@ -222,6 +217,35 @@ impl Target {
             },
             plan,
         };
+        // Every service of the specs needs a base URL: without one each of its cases would fail
+        // on its own, far from the cause.
+        for service in specs.services.values() {
+            if target
+                .live_base(&service.name)
+                .is_some_and(|b| b.is_empty())
+            {
+                let how = if shown.is_empty() {
+                    format!(
+                        "set CONTRACT_BASE_URL, or name a target file (CONTRACT_TARGET) with `base_url` or `base_urls.{}`",
+                        service.name
+                    )
+                } else {
+                    format!(
+                        "set CONTRACT_BASE_URL, or `base_url` or `base_urls.{}` in {shown}",
+                        service.name
+                    )
+                };
+                problems.push(format!(
+                    "{}: service `{}` has no base URL on target `{}`: {how}",
+                    service.locate(""),
+                    service.name,
+                    target.name
+                ));
+            }
+        }
+        if !problems.is_empty() {
+            return Err(HarnessError::Misconfigured { problems });
+        }
         target.register_secrets(specs);
         Ok(target)
     }
@@ -354,14 +378,9 @@ impl Target {
         {
             return None;
         }
-        Some(
-            self.unavailable
-                .get(&(service.to_string(), role.to_string()))
-                .cloned()
-                .unwrap_or_else(|| {
-                    format!("the target names no `{role}` credential for {service}")
-                }),
-        )
+        Some(format!(
+            "the target names no `{role}` credential for {service}"
+        ))
     }
 
     /// Base URL of a service on a live target.

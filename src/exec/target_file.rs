@@ -14,12 +14,12 @@ use super::provision_file::{Provision, ResetSpec};
 use super::values::Values;
 
 /// A target file (YAML). It names environment variables, never secrets.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct TargetFile {
-    /// Target name.
-    #[serde(default = "staging")]
-    pub name: String,
+    /// Target name (snapshots go to `snapshots/<name>/`); the file's own name when absent.
+    #[serde(default)]
+    pub name: Option<String>,
     /// Base URL for all services (`CONTRACT_BASE_URL` overrides).
     #[serde(default)]
     pub base_url: Option<String>,
@@ -111,30 +111,6 @@ impl FixtureEntry {
         match self {
             FixtureEntry::One(v) => vec![v],
             FixtureEntry::Pool(p) => p,
-        }
-    }
-}
-
-fn staging() -> String {
-    "staging".to_string()
-}
-
-impl Default for TargetFile {
-    fn default() -> Self {
-        Self {
-            name: staging(),
-            base_url: None,
-            base_urls: BTreeMap::new(),
-            auth_urls: BTreeMap::new(),
-            timeout_seconds: None,
-            concurrency: None,
-            rate_limit_per_second: None,
-            fixtures: BTreeMap::new(),
-            destructive_fixtures: BTreeMap::new(),
-            credentials: BTreeMap::new(),
-            provision: BTreeMap::new(),
-            reset: None,
-            max_failed_teardowns: None,
         }
     }
 }
