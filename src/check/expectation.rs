@@ -9,7 +9,7 @@ use super::error_code::error_code;
 use super::error_message::error_message;
 use super::response_schema::{no_body, response_schema};
 use super::server_error::not_a_server_error;
-use super::status_code::{client_error, status_code};
+use super::status_code::{client_error, status_code, status_in};
 use super::{At, Failure, Observed};
 use crate::contract::{Body, Carrier, Operation, Service, code_text};
 use crate::generate::Expect;
@@ -72,8 +72,8 @@ impl Promises<'_> {
             return vec![f];
         }
         let mut out = Vec::new();
-        if let Some(s) = op.success.status {
-            out.extend(status_code(obs, s, &At::op(op, "/success/status")));
+        if let Some(s) = &op.success.status {
+            out.extend(status_in(obs, s, &At::op(op, "/success/status")));
         }
         if self.service.errors.carrier == Carrier::Envelope {
             let code_field = &self.service.errors.code_field;
@@ -284,6 +284,7 @@ impl Promises<'_> {
             .success
             .status
             .iter()
+            .flat_map(|s| s.all().iter())
             .chain(op.errors.iter().filter_map(|e| e.status.as_ref()))
             .map(u16::to_string)
             .collect();

@@ -7,6 +7,7 @@ pub mod format;
 pub mod load;
 pub mod model;
 pub mod openapi;
+pub mod pointer;
 pub mod rules;
 pub mod source;
 pub mod yaml;

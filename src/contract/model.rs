@@ -44,7 +44,11 @@ pub struct Service {
     /// Prefix of every operation path.
     #[serde(default)]
     pub base_path: String,
-    /// Seed documents.
+    /// What the service is (the OpenAPI export's `info`), where the spec gives it.
+    #[serde(default)]
+    pub description: Option<String>,
+    /// Seed documents (none listed: operations name no `source`, or any).
+    #[serde(default)]
     pub sources: Vec<String>,
     /// Credential flow (see [`super::auth`]).
     pub auth: super::auth::AuthScheme,
@@ -131,8 +135,9 @@ pub struct Operation {
     pub id: String,
     /// Page title.
     pub summary: String,
-    /// Seed document.
-    pub source: String,
+    /// Seed document, where the spec names one.
+    #[serde(default)]
+    pub source: Option<String>,
     /// HTTP method.
     pub method: String,
     /// Path template (`/x/{id}`), without the service base path.
@@ -143,7 +148,7 @@ pub struct Operation {
     /// Whether the call deletes or disables something.
     #[serde(default)]
     pub destructive: bool,
-    /// Path parameters.
+    /// Path, query and header parameters.
     #[serde(default)]
     pub parameters: BTreeMap<String, Parameter>,
     /// Request headers and body.
@@ -185,6 +190,13 @@ impl Operation {
     pub fn path_params(&self) -> Vec<String> {
         template_names(&self.path)
     }
+
+    /// The query or header parameters (`location` not [`ParamIn::Path`]), by name.
+    pub fn params_in(&self, location: ParamIn) -> impl Iterator<Item = (&String, &Parameter)> {
+        self.parameters
+            .iter()
+            .filter(move |(_, p)| p.location == location)
+    }
 }
 
 /// Names between braces in a path template, in order.
@@ -201,16 +213,57 @@ pub fn template_names(path: &str) -> Vec<String> {
     out
 }
 
-/// A path parameter.
+/// A path, query or header parameter.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Parameter {
+    /// Where it travels (`in:`, the path by default).
+    #[serde(default, rename = "in")]
+    pub location: ParamIn,
+    /// Whether a request must carry it, as written (a path parameter always must; a query or
+    /// header parameter only when `required: true`).
+    #[serde(default)]
+    pub required: Option<bool>,
     /// The page's description.
     #[serde(default)]
     pub description: String,
     /// JSON Schema of the value (a string when omitted).
     #[serde(default)]
     pub schema: Option<Value>,
+    /// The schema, compiled by the loader (query and header parameters with a schema).
+    #[serde(skip)]
+    pub compiled: Compiled,
+}
+
+impl Parameter {
+    /// Whether every request must carry it.
+    pub fn is_required(&self) -> bool {
+        self.location == ParamIn::Path || self.required.unwrap_or(false)
+    }
+}
+
+/// Where a parameter travels.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ParamIn {
+    /// A `{name}` of the path template.
+    #[default]
+    Path,
+    /// A query parameter (`?name=value`).
+    Query,
+    /// A request header.
+    Header,
+}
+
+impl ParamIn {
+    /// The word of the format (`path`, `query`, `header`).
+    pub fn word(self) -> &'static str {
+        match self {
+            ParamIn::Path => "path",
+            ParamIn::Query => "query",
+            ParamIn::Header => "header",
+        }
+    }
 }
 
 /// Request headers and body.
@@ -299,9 +352,9 @@ impl std::fmt::Debug for Compiled {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Success {
-    /// HTTP status, when the page gives one.
+    /// HTTP status (one, or a list meaning "any of these"), when the page gives one.
     #[serde(default)]
-    pub status: Option<u16>,
+    pub status: Option<Statuses>,
     /// Content-Type, when the page shows one.
     #[serde(default)]
     pub content_type: Option<String>,
@@ -309,6 +362,94 @@ pub struct Success {
     pub body: Body,
     /// How to make the documented success request.
     pub case: SuccessCase,
+}
+
+/// The documented success statuses: one, or several of which any will do (`status: [200, 201]`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Statuses(Vec<u16>);
+
+impl Statuses {
+    /// These statuses (at least one; the loader refuses an empty list).
+    ///
+    /// # Errors
+    /// When `list` is empty.
+    pub fn new(list: Vec<u16>) -> Result<Self, String> {
+        if list.is_empty() {
+            Err("an empty list of statuses: give at least one".into())
+        } else {
+            Ok(Self(list))
+        }
+    }
+
+    /// Every status, as written.
+    pub fn all(&self) -> &[u16] {
+        &self.0
+    }
+
+    /// The first status written (the example's).
+    pub fn first(&self) -> u16 {
+        self.0.first().copied().unwrap_or(200)
+    }
+
+    /// Whether `status` is one of them.
+    pub fn contains(&self, status: u16) -> bool {
+        self.0.contains(&status)
+    }
+}
+
+impl std::fmt::Display for Statuses {
+    /// `200`, or `200 or 201`, or `200, 201 or 202`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.0.split_last() {
+            Some((last, [])) => write!(f, "{last}"),
+            Some((last, rest)) => {
+                let rest: Vec<String> = rest.iter().map(u16::to_string).collect();
+                write!(f, "{} or {last}", rest.join(", "))
+            }
+            None => Ok(()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Statuses {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(StatusesVisitor)
+    }
+}
+
+struct StatusesVisitor;
+
+fn status_of<E: serde::de::Error>(v: u64) -> Result<u16, E> {
+    u16::try_from(v)
+        .ok()
+        .filter(|s| (100..=599).contains(s))
+        .ok_or_else(|| E::custom(format!("status {v} is not an HTTP status (100 to 599)")))
+}
+
+impl<'de> serde::de::Visitor<'de> for StatusesVisitor {
+    type Value = Statuses;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("an HTTP status or a list of HTTP statuses")
+    }
+
+    fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Statuses, E> {
+        Ok(Statuses(vec![status_of(v)?]))
+    }
+
+    fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Statuses, E> {
+        let v = u64::try_from(v)
+            .map_err(|_| E::custom(format!("status {v} is not an HTTP status (100 to 599)")))?;
+        self.visit_u64(v)
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Statuses, A::Error> {
+        let mut out = Vec::new();
+        while let Some(v) = seq.next_element::<u64>()? {
+            out.push(status_of(v)?);
+        }
+        Statuses::new(out).map_err(serde::de::Error::custom)
+    }
 }
 
 /// The concrete documented-success request.
@@ -323,6 +464,12 @@ pub struct SuccessCase {
     /// Top-level body fields the documented success must carry with these values.
     #[serde(default)]
     pub fields: serde_json::Map<String, Value>,
+    /// Query parameter values of the success request (`{{value}}` templates allowed).
+    #[serde(default)]
+    pub query: BTreeMap<String, String>,
+    /// Header parameter values of the success request (`{{value}}` templates allowed).
+    #[serde(default)]
+    pub headers: BTreeMap<String, String>,
 }
 
 /// A documented error.
@@ -408,6 +555,7 @@ impl Trigger {
                 let mut parts: Vec<String> = Vec::new();
                 parts.extend(c.path.keys().map(|k| format!("path_{k}")));
                 parts.extend(c.body.iter().map(|(k, v)| {
+                    let k = detail_key(k);
                     let what = match v {
                         Value::String(s) if s.is_empty() => "empty",
                         Value::String(s) if s.trim().is_empty() => "blank",
@@ -424,11 +572,37 @@ impl Trigger {
                     };
                     format!("body_{k}_{what}")
                 }));
-                parts.extend(c.remove.iter().map(|k| format!("remove_{k}")));
+                parts.extend(c.remove.iter().map(|k| format!("remove_{}", detail_key(k))));
+                for (word, map) in [("query", &c.query), ("header", &c.headers)] {
+                    parts.extend(map.iter().map(|(k, v)| match v {
+                        Value::Null => format!("{word}_{k}_absent"),
+                        _ => format!("{word}_{k}"),
+                    }));
+                }
                 parts.join("_")
             }
         }
     }
+}
+
+/// A body key of a trigger in a case name: a top-level field as it is, a JSON pointer as its
+/// segments joined by `_` (`/owner/name` → `owner_name`).
+fn detail_key(key: &str) -> String {
+    match pointer_segments(key) {
+        Some(segments) => segments.join("_"),
+        None => key.to_string(),
+    }
+}
+
+/// The unescaped segments of a JSON pointer (`/a~1b/0` → `a/b`, `0`), or `None` for a key that
+/// does not start with `/` (a top-level field).
+pub fn pointer_segments(key: &str) -> Option<Vec<String>> {
+    let rest = key.strip_prefix('/')?;
+    Some(
+        rest.split('/')
+            .map(|s| s.replace("~1", "/").replace("~0", "~"))
+            .collect(),
+    )
 }
 
 /// Changes to the success request.
@@ -438,12 +612,19 @@ pub struct InputChange {
     /// Path parameters replaced.
     #[serde(default)]
     pub path: BTreeMap<String, String>,
-    /// Top-level body fields set.
+    /// Body values set: top-level fields, or JSON pointers (keys starting with `/`) into the
+    /// body, whose missing intermediate objects are created.
     #[serde(default)]
     pub body: serde_json::Map<String, Value>,
-    /// Top-level body fields removed.
+    /// Body values removed: top-level fields, or JSON pointers.
     #[serde(default)]
     pub remove: Vec<String>,
+    /// Query parameters set (a string, number or boolean; `null` removes the parameter).
+    #[serde(default)]
+    pub query: BTreeMap<String, Value>,
+    /// Header parameters set (`null` removes the header).
+    #[serde(default)]
+    pub headers: BTreeMap<String, Value>,
 }
 
 /// A page's error example.
@@ -561,6 +742,87 @@ mod tests {
             serde_json::from_value(json!({"code": 1, "trigger": {"not_provokable": "why"}}))
                 .expect("error");
         assert!(e.not_provokable());
+    }
+
+    #[test]
+    fn success_status_is_one_or_a_list() {
+        use serde_json::json;
+        let s = |v: serde_json::Value| serde_json::from_value::<Statuses>(v);
+        let one = s(json!(204)).expect("one");
+        assert_eq!(one.all(), [204]);
+        assert_eq!(one.to_string(), "204");
+        let two = s(json!([200, 201])).expect("list");
+        assert!(two.contains(201) && !two.contains(204));
+        assert_eq!(two.to_string(), "200 or 201");
+        assert_eq!(
+            s(json!([200, 201, 202])).expect("three").to_string(),
+            "200, 201 or 202"
+        );
+        assert_eq!(two.first(), 200);
+        for (bad, why) in [
+            (json!([]), "an empty list of statuses"),
+            (json!(99), "status 99 is not an HTTP status"),
+            (json!([200, 700]), "status 700 is not an HTTP status"),
+            (json!("200"), "an HTTP status or a list of HTTP statuses"),
+            (json!(-1), "status -1 is not an HTTP status"),
+        ] {
+            let e = s(bad.clone()).expect_err("refused").to_string();
+            assert!(e.contains(why), "{bad}: {e}");
+        }
+        let success: Success = serde_json::from_value(
+            json!({"status": [200, 201], "body": "none", "case": {"fixture": "f"}}),
+        )
+        .expect("success");
+        assert_eq!(success.status.map(|s| s.all().to_vec()), Some(vec![200, 201]));
+    }
+
+    #[test]
+    fn parameters_say_where_they_travel() {
+        use serde_json::json;
+        let p = |v: serde_json::Value| serde_json::from_value::<Parameter>(v).expect("parameter");
+        let path = p(json!({"description": "Pet id"}));
+        assert_eq!(path.location, ParamIn::Path);
+        assert!(path.is_required(), "a path parameter is always required");
+        let query = p(json!({"in": "query", "schema": {"type": "integer"}}));
+        assert_eq!(query.location, ParamIn::Query);
+        assert!(!query.is_required(), "query parameters are optional by default");
+        let header = p(json!({"in": "header", "required": true}));
+        assert_eq!(header.location, ParamIn::Header);
+        assert!(header.is_required());
+        assert!(serde_json::from_value::<Parameter>(json!({"in": "cookie"})).is_err());
+    }
+
+    #[test]
+    fn pointer_and_parameter_triggers_are_named_by_their_segments() {
+        use serde_json::json;
+        let t = |v: serde_json::Value| -> Trigger { serde_json::from_value(v).expect("trigger") };
+        assert_eq!(
+            t(json!({"input": {"body": {"/owner/name": ""}}})).detail(),
+            "body_owner_name_empty"
+        );
+        assert_eq!(
+            t(json!({"input": {"body": {"/tags/0": null}}})).detail(),
+            "body_tags_0_null"
+        );
+        assert_eq!(
+            t(json!({"input": {"remove": ["/owner/name", "/a~1b/c~0d"]}})).detail(),
+            "remove_owner_name_remove_a/b_c~d"
+        );
+        assert_eq!(
+            t(json!({"input": {"query": {"limit": 0}, "headers": {"X-Id": null}}})).detail(),
+            "query_limit_header_X-Id_absent"
+        );
+        let c = match t(json!({"input": {"query": {"limit": 0}, "headers": {"X-Id": "a"}}})) {
+            Trigger::Input(c) => c,
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(c.query["limit"], json!(0));
+        assert_eq!(c.headers["X-Id"], json!("a"));
+        assert_eq!(
+            pointer_segments("/a~1b/m~0n/0"),
+            Some(vec!["a/b".to_string(), "m~n".to_string(), "0".to_string()])
+        );
+        assert_eq!(pointer_segments("plain"), None);
     }
 
     #[test]

@@ -11,8 +11,10 @@ use super::diagnostic::err;
 use super::diagnostic::{Anchor, Diagnostic, Severity, did_you_mean};
 use super::examples;
 use super::model::{
-    Carrier, Compiled, Expect, Operation, Service, SpecSet, Trigger, code_text, template_names,
+    Carrier, Compiled, Expect, Operation, ParamIn, Service, SpecSet, Trigger, code_text,
+    pointer_segments, template_names,
 };
+use super::pointer;
 use super::source::{SourceFile, escape_token};
 
 type Found = (Vec<Diagnostic>, Vec<Diagnostic>);
@@ -95,32 +97,39 @@ fn compile_operation(op: &mut Operation, file: &SourceFile, errors: &mut Vec<Dia
     if let super::model::Body::Json(b) = &mut op.success.body {
         b.compiled = compile(&b.schema, file, "/success/body/schema", errors);
     }
-    for (name, p) in &op.parameters {
+    for (name, p) in &mut op.parameters {
         if let Some(schema) = &p.schema {
             let ptr = format!("/parameters/{}/schema", escape_token(name));
-            compile(schema, file, &ptr, errors);
+            p.compiled = compile(schema, file, &ptr, errors);
         }
     }
 }
 
 fn check_operation(op: &Operation, service: &Service, file: &SourceFile, found: &mut Found) {
     let (errors, warnings) = found;
-    if !service.sources.contains(&op.source) {
-        errors.push(
-            err(
-                file,
-                "/source",
-                "unknown-source",
-                format!("source `{}` is not one of the service's sources", op.source),
-            )
-            .expected(format!("one of {}", service.sources.join(", "))),
+    if let Some(source) = &op.source
+        && !service.sources.contains(source)
+    {
+        let d = err(
+            file,
+            "/source",
+            "unknown-source",
+            format!("source `{source}` is not one of the service's sources"),
         );
+        errors.push(if service.sources.is_empty() {
+            d.hint(format!(
+                "list it under `sources:` in {}/service.yaml",
+                service.name
+            ))
+        } else {
+            d.expected(format!("one of {}", service.sources.join(", ")))
+        });
     }
     // Path parameters: the template and the declarations agree.
     let names = template_names(&op.path);
     for n in &names {
-        if !op.parameters.contains_key(n) {
-            errors.push(
+        match op.parameters.get(n).map(|p| p.location) {
+            None => errors.push(
                 err(
                     file,
                     "/path",
@@ -128,12 +137,25 @@ fn check_operation(op: &Operation, service: &Service, file: &SourceFile, found: 
                     format!("path parameter `{n}` is not declared"),
                 )
                 .hint(format!("add `{n}:` under `parameters`")),
-            );
+            ),
+            Some(ParamIn::Path) => {}
+            Some(other) => errors.push(
+                err(
+                    file,
+                    &format!("/parameters/{}/in", escape_token(n)),
+                    "parameter-location",
+                    format!(
+                        "`{n}` is a name of the path template but is declared `in: {}`",
+                        other.word()
+                    ),
+                )
+                .expected("`in: path` (or no `in:`)"),
+            ),
         }
     }
-    for n in op.parameters.keys() {
-        if !names.contains(n) {
-            let ptr = format!("/parameters/{}", escape_token(n));
+    for (n, p) in &op.parameters {
+        let ptr = format!("/parameters/{}", escape_token(n));
+        if p.location == ParamIn::Path && !names.contains(n) {
             errors.push(
                 Diagnostic::at(
                     file,
@@ -141,9 +163,40 @@ fn check_operation(op: &Operation, service: &Service, file: &SourceFile, found: 
                     Anchor::Key,
                     Severity::Error,
                     "unused-parameter",
-                    format!("parameter `{n}` is not in the path template"),
+                    format!("path parameter `{n}` is not in the path template"),
                 )
-                .expected(format!("one of the template's names: {}", names.join(", "))),
+                .expected(if names.is_empty() {
+                    "a `{name}` in the path for each path parameter; `in: query` or `in: header` for the others".to_string()
+                } else {
+                    format!(
+                        "one of the template's names: {}; `in: query` or `in: header` for the others",
+                        names.join(", ")
+                    )
+                }),
+            );
+        }
+        if p.location == ParamIn::Path && p.required == Some(false) {
+            errors.push(
+                err(
+                    file,
+                    &format!("{ptr}/required"),
+                    "optional-path-parameter",
+                    format!("path parameter `{n}` cannot be optional"),
+                )
+                .hint("a path parameter is always required: remove `required: false`"),
+            );
+        }
+        if p.location == ParamIn::Header && !is_header_name(n) {
+            errors.push(
+                Diagnostic::at(
+                    file,
+                    &ptr,
+                    Anchor::Key,
+                    Severity::Error,
+                    "header-name",
+                    format!("`{n}` is not a valid HTTP header name"),
+                )
+                .expected("letters, digits and !#$%&'*+-.^_`|~"),
             );
         }
     }
@@ -271,6 +324,9 @@ fn check_operation(op: &Operation, service: &Service, file: &SourceFile, found: 
             )
             .hint("add `body:` to the case"),
         );
+    }
+    if fixture_ok {
+        check_param_values(op, file, &values, errors);
     }
     check_errors(op, service, file, &names, &values, errors);
     examples::agree_with_tables(op, service, file, warnings);
@@ -448,6 +504,16 @@ fn check_trigger(
                 }
             }
             Trigger::Input(change) => {
+                for (location, map, word) in [
+                    (ParamIn::Query, &change.query, "query"),
+                    (ParamIn::Header, &change.headers, "headers"),
+                ] {
+                    for p in map.keys() {
+                        let ptr = format!("{tptr}/input/{word}/{}", escape_token(p));
+                        unknown_param(op, location, p, file, &ptr, errors);
+                    }
+                }
+                check_pointers(op, change, tptr, file, errors);
                 for p in change.path.keys() {
                     if !names.contains(p) {
                         errors.push(
@@ -473,13 +539,14 @@ fn check_trigger(
                             .map(|(j, k)| (k, format!("{tptr}/input/remove/{j}"))),
                     )
                 {
-                    if !body_fields.contains(k) {
+                    let field = pointer::top_field(k);
+                    if !body_fields.contains(&field) {
                         errors.push(
                             err(
                                 file,
                                 &ptr,
                                 "unknown-body-field",
-                                format!("`{k}` is not a field of the request body"),
+                                format!("`{field}` is not a field of the request body"),
                             )
                             .expected(format!(
                                 "one of {}",
@@ -490,6 +557,155 @@ fn check_trigger(
                 }
             }
             Trigger::NotProvokable(_) => {}
+        }
+    }
+}
+
+/// Whether `name` is an HTTP header name (an RFC 9110 token).
+fn is_header_name(name: &str) -> bool {
+    !name.is_empty()
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
+}
+
+/// An error unless `name` is a declared parameter `in: location`.
+fn unknown_param(
+    op: &Operation,
+    location: ParamIn,
+    name: &str,
+    file: &SourceFile,
+    ptr: &str,
+    errors: &mut Vec<Diagnostic>,
+) {
+    if op
+        .parameters
+        .get(name)
+        .is_some_and(|p| p.location == location)
+    {
+        return;
+    }
+    let declared: Vec<&str> = op.params_in(location).map(|(n, _)| n.as_str()).collect();
+    let mut d = err(
+        file,
+        ptr,
+        "unknown-parameter",
+        format!("`{name}` is not a {} parameter", location.word()),
+    )
+    .expected(if declared.is_empty() {
+        format!(
+            "a parameter declared with `in: {}` under `parameters`",
+            location.word()
+        )
+    } else {
+        format!("one of {}", declared.join(", "))
+    });
+    if let Some(m) = did_you_mean(name, declared.iter().copied()) {
+        d = d.hint(format!("did you mean `{m}`?"));
+    }
+    errors.push(d);
+}
+
+/// Query and header parameters: the success case's values name declared parameters and
+/// fixture values, and every required one has a value (the case's, or a fixture value of the
+/// same name).
+fn check_param_values(
+    op: &Operation,
+    file: &SourceFile,
+    values: &BTreeSet<String>,
+    errors: &mut Vec<Diagnostic>,
+) {
+    let case = &op.success.case;
+    for (location, map, word) in [
+        (ParamIn::Query, &case.query, "query"),
+        (ParamIn::Header, &case.headers, "headers"),
+    ] {
+        for (name, template) in map {
+            let ptr = format!("/success/case/{word}/{}", escape_token(name));
+            unknown_param(op, location, name, file, &ptr, errors);
+            for p in placeholders(&Value::String(template.clone())) {
+                if !values.contains(&p) {
+                    errors.push(
+                        err(
+                            file,
+                            &ptr,
+                            "unknown-placeholder",
+                            format!(
+                                "placeholder `{{{{{p}}}}}` is not a value of fixture `{}`",
+                                case.fixture
+                            ),
+                        )
+                        .expected(format!(
+                            "one of {}",
+                            values.iter().cloned().collect::<Vec<_>>().join(", ")
+                        )),
+                    );
+                }
+            }
+        }
+        for (name, p) in op.params_in(location) {
+            if p.is_required() && !map.contains_key(name) && !values.contains(name) {
+                errors.push(
+                    Diagnostic::at(
+                        file,
+                        &format!("/parameters/{}", escape_token(name)),
+                        Anchor::Key,
+                        Severity::Error,
+                        "parameter-value",
+                        format!(
+                            "required {} parameter `{name}` has no value in the success request",
+                            location.word()
+                        ),
+                    )
+                    .expected(format!(
+                        "`{name}:` under `success.case.{word}`, or a value `{name}` of fixture `{}`",
+                        case.fixture
+                    ))
+                    .hint("or `required: false` if the page does not require it"),
+                );
+            }
+        }
+    }
+}
+
+/// Body pointers of a trigger apply to the success request's body: a value set has a place
+/// to go, a value removed is there.
+fn check_pointers(
+    op: &Operation,
+    change: &super::model::InputChange,
+    tptr: &str,
+    file: &SourceFile,
+    errors: &mut Vec<Diagnostic>,
+) {
+    let Some(template) = &op.success.case.body else {
+        return;
+    };
+    for (k, v) in &change.body {
+        if pointer_segments(k).is_none() {
+            continue;
+        }
+        let mut body = template.clone();
+        if let Err(e) = pointer::set(&mut body, k, v.clone()) {
+            errors.push(err(
+                file,
+                &format!("{tptr}/input/body/{}", escape_token(k)),
+                "body-pointer",
+                format!("the success request's body cannot take this value: {e}"),
+            ));
+        }
+    }
+    for (j, k) in change.remove.iter().enumerate() {
+        if pointer_segments(k).is_none() {
+            continue;
+        }
+        let mut body = template.clone();
+        if !pointer::remove(&mut body, k) {
+            errors.push(err(
+                file,
+                &format!("{tptr}/input/remove/{j}"),
+                "body-pointer",
+                format!("`{k}` names no value of the success request's body"),
+            ));
         }
     }
 }

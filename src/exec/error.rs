@@ -121,6 +121,15 @@ pub enum HarnessError {
     /// nothing in the step's response).
     #[error("{0}")]
     Sequence(String),
+    /// A trigger's change of the body cannot be made on the request's body (a JSON pointer
+    /// through a scalar, a list index past the end).
+    #[error("{op}: the trigger's body change cannot be made: {message}")]
+    BodyChange {
+        /// Operation id.
+        op: String,
+        /// What is in the way.
+        message: String,
+    },
     /// The embedded mock could not start.
     #[error("the embedded mock could not start: {0}")]
     Mock(String),

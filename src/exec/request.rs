@@ -1,5 +1,6 @@
-//! Builds the concrete HTTP request of a call: fixture values into the path template and the
-//! body, the trigger's changes, the body override of generated inputs.
+//! Builds the concrete HTTP request of a call: fixture values into the path template, the
+//! query, the headers and the body, the trigger's changes, the body override of generated
+//! inputs.
 
 use std::collections::BTreeMap;
 
@@ -8,7 +9,7 @@ use serde_json::Value;
 use super::error::HarnessError;
 use super::target::Target;
 use super::values::Values;
-use crate::contract::{Operation, Service};
+use crate::contract::{Operation, ParamIn, Service, pointer};
 use crate::generate::{BodyOverride, Call};
 
 /// A request ready to send (the credential flows add credentials).
@@ -38,6 +39,73 @@ const SEGMENT: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
     .remove(b'.')
     .remove(b'_')
     .remove(b'~');
+
+/// Characters left as they are in a query name or value (RFC 3986 unreserved): a space is
+/// `%20`, `&`, `=`, `+` and non-ASCII are percent-encoded.
+const QUERY: &percent_encoding::AsciiSet = SEGMENT;
+
+/// A trigger's value of a query or header parameter as text (`None`: `null`, the parameter
+/// left out).
+fn param_text(v: &Value, values: &BTreeMap<String, String>) -> Option<String> {
+    match v {
+        Value::Null => None,
+        Value::String(s) => Some(fill_text(s, values)),
+        other => Some(other.to_string()),
+    }
+}
+
+/// The values of the query or header parameters `in: location` the call sends, in the order
+/// of their names: the call's input (a trigger's or a generated one) first, then the success
+/// case's `query`/`headers`, then a fixture value of the same name; a parameter that is not
+/// required and has none of these is left out.
+fn param_values(
+    op: &Operation,
+    call: &Call,
+    values: &BTreeMap<String, String>,
+    location: ParamIn,
+) -> Result<Vec<(String, String)>, HarnessError> {
+    let (input, case) = match location {
+        ParamIn::Query => (&call.input.query, &op.success.case.query),
+        _ => (&call.input.headers, &op.success.case.headers),
+    };
+    let mut out = Vec::new();
+    for (name, p) in op.params_in(location) {
+        let value = match input.get(name) {
+            Some(v) => param_text(v, values),
+            None => match case.get(name) {
+                Some(template) => Some(fill_text(template, values)),
+                None => values.get(name).cloned(),
+            },
+        };
+        match value {
+            Some(v) => out.push((name.clone(), v)),
+            // A trigger that leaves a required parameter out does so on purpose.
+            None if p.is_required() && !input.contains_key(name) => {
+                return Err(HarnessError::MissingValue {
+                    service: op.service.clone(),
+                    fixture: call.fixture.clone(),
+                    value: name.clone(),
+                });
+            }
+            None => {}
+        }
+    }
+    Ok(out)
+}
+
+/// `?name=value&...`, percent-encoded (empty without parameters).
+pub fn query_string(pairs: &[(String, String)]) -> String {
+    let encode = |s: &str| percent_encoding::utf8_percent_encode(s, QUERY).to_string();
+    let joined: Vec<String> = pairs
+        .iter()
+        .map(|(k, v)| format!("{}={}", encode(k), encode(v)))
+        .collect();
+    if joined.is_empty() {
+        String::new()
+    } else {
+        format!("?{}", joined.join("&"))
+    }
+}
 
 /// The values a call uses: fixture values, renamed by `bind`, overridden by literal values.
 ///
@@ -120,6 +188,20 @@ pub fn prepare(
     call: &Call,
 ) -> Result<Prepared, HarnessError> {
     let values = call_values(target, &op.service, call)?;
+    prepare_with(&values, op, service, call)
+}
+
+/// The request of `call` on `op` with these values (the call's, see [`call_values`]).
+///
+/// # Errors
+/// When a value the request needs is missing, or a trigger's body change cannot be made.
+pub fn prepare_with(
+    values: &Values,
+    op: &Operation,
+    service: &Service,
+    call: &Call,
+) -> Result<Prepared, HarnessError> {
+    let values = values.clone();
     let mut path = service.base_path.clone();
     let mut rest = op.path.as_str();
     while let Some(start) = rest.find('{') {
@@ -145,6 +227,12 @@ pub fn prepare(
         rest = &rest[start + len + 1..];
     }
     path.push_str(rest);
+    path.push_str(&query_string(&param_values(
+        op,
+        call,
+        &values,
+        ParamIn::Query,
+    )?));
 
     let mut headers = Vec::new();
     let json_ct = op
@@ -176,12 +264,17 @@ pub fn prepare(
                         value: p,
                     });
                 }
-                if let Some(obj) = body.as_object_mut() {
+                if body.is_object() {
                     for (k, v) in &call.input.body {
-                        obj.insert(k.clone(), fill(v, &values));
+                        pointer::set(&mut body, k, fill(v, &values)).map_err(|e| {
+                            HarnessError::BodyChange {
+                                op: op.id.clone(),
+                                message: e.to_string(),
+                            }
+                        })?;
                     }
                     for k in &call.input.remove {
-                        obj.remove(k);
+                        pointer::remove(&mut body, k);
                     }
                 }
                 headers.push(("Content-Type".to_string(), json_ct));
@@ -204,6 +297,7 @@ pub fn prepare(
     for (k, v) in &op.request.headers {
         headers.push((k.clone(), v.clone()));
     }
+    headers.extend(param_values(op, call, &values, ParamIn::Header)?);
     Ok(Prepared {
         method: op.method.clone(),
         path,
@@ -224,6 +318,130 @@ mod tests {
             fill(&json!({"a": ["{{u}}"], "b": "x-{{u}}"}), &values),
             json!({"a": ["bob"], "b": "x-bob"})
         );
+    }
+
+    fn service() -> Service {
+        serde_json::from_value(json!({
+            "service": "svc", "title": "S", "base_path": "/base",
+            "auth": {"scheme": "iam_token", "token_path": "/t"},
+            "credentials": {"default": {"grants": []}},
+            "errors": {"carrier": "http_status", "code_field": "c", "message_field": "m", "schema": {}},
+            "fixtures": {}
+        }))
+        .expect("service")
+    }
+
+    fn op() -> Operation {
+        let mut op: Operation = serde_json::from_value(json!({
+            "id": "find", "summary": "Find", "method": "POST", "path": "/pets/{pet_id}",
+            "parameters": {
+                "pet_id": {},
+                "q": {"in": "query", "required": true},
+                "limit": {"in": "query", "schema": {"type": "integer"}},
+                "tag": {"in": "query"},
+                "X-Request-Id": {"in": "header", "required": true}
+            },
+            "request": {"body": {"schema": {"type": "object"}}},
+            "success": {
+                "status": [200, 201], "body": "none",
+                "case": {
+                    "fixture": "pet",
+                    "body": {"owner": {"name": "{{owner}}"}, "tags": ["a", "b"]},
+                    "query": {"q": "{{term}}"},
+                    "headers": {"X-Request-Id": "req-{{pet_id}}"}
+                }
+            },
+            "errors": []
+        }))
+        .expect("operation");
+        op.service = "svc".into();
+        op
+    }
+
+    fn values(term: &str) -> Values {
+        [
+            ("pet_id", "p 1"),
+            ("term", term),
+            ("owner", "ann"),
+            ("limit", "10"),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
+    }
+
+    fn header<'a>(p: &'a Prepared, name: &str) -> Option<&'a str> {
+        p.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    #[test]
+    fn query_values_are_percent_encoded() {
+        let call = Call::success("find", "pet");
+        let p = prepare_with(&values("a b&c=d+é中"), &op(), &service(), &call).expect("prepared");
+        // Parameters in name order; `tag` is optional and has no value: left out.
+        assert_eq!(
+            p.path,
+            "/base/pets/p%201?limit=10&q=a%20b%26c%3Dd%2B%C3%A9%E4%B8%AD"
+        );
+        // What the EnOS signer reads back from the path is the value as sent.
+        let (_, q) = p.path.split_once('?').expect("query");
+        let decoded: Vec<(String, String)> = serde_urlencoded::from_str(q).expect("decodes");
+        assert_eq!(decoded[1], ("q".to_string(), "a b&c=d+é中".to_string()));
+        assert_eq!(header(&p, "X-Request-Id"), Some("req-p 1"));
+    }
+
+    #[test]
+    fn triggers_set_and_remove_query_and_header_parameters() {
+        let mut call = Call::success("find", "pet");
+        call.input.query.insert("limit".into(), json!(0));
+        call.input.query.insert("tag".into(), json!("x y"));
+        call.input.query.insert("q".into(), Value::Null);
+        call.input.headers.insert("X-Request-Id".into(), json!("{{owner}}!"));
+        let p = prepare_with(&values("t"), &op(), &service(), &call).expect("prepared");
+        assert_eq!(p.path, "/base/pets/p%201?limit=0&tag=x%20y");
+        assert_eq!(header(&p, "X-Request-Id"), Some("ann!"));
+        call.input.headers.insert("X-Request-Id".into(), Value::Null);
+        let p = prepare_with(&values("t"), &op(), &service(), &call).expect("prepared");
+        assert_eq!(header(&p, "X-Request-Id"), None, "null removes the header");
+    }
+
+    #[test]
+    fn a_required_parameter_without_a_value_is_a_harness_error() {
+        let mut op = op();
+        op.success.case.query.clear();
+        let call = Call::success("find", "pet");
+        let mut v = values("t");
+        v.remove("term");
+        match prepare_with(&v, &op, &service(), &call) {
+            Err(HarnessError::MissingValue { value, .. }) => assert_eq!(value, "q"),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn body_pointers_set_and_remove_nested_values() {
+        let mut call = Call::success("find", "pet");
+        call.input.body.insert("/owner/name".into(), json!(""));
+        call.input.body.insert("/owner/address/city".into(), json!("{{owner}}"));
+        call.input.remove.push("/tags/0".into());
+        let p = prepare_with(&values("t"), &op(), &service(), &call).expect("prepared");
+        let body: Value = serde_json::from_slice(p.body.as_deref().unwrap_or_default()).expect("json");
+        assert_eq!(
+            body,
+            json!({"owner": {"name": "", "address": {"city": "ann"}}, "tags": ["b"]})
+        );
+        let mut call = Call::success("find", "pet");
+        call.input.body.insert("/owner/name/first".into(), json!(1));
+        match prepare_with(&values("t"), &op(), &service(), &call) {
+            Err(e @ HarnessError::BodyChange { .. }) => assert!(
+                e.to_string().contains("the value at `/owner/name` is a string"),
+                "{e}"
+            ),
+            other => panic!("{other:?}"),
+        }
     }
 
     #[test]

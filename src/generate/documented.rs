@@ -11,7 +11,7 @@ pub fn success(op: &Operation, name_prefix: &str) -> Case {
         operation: op.id.clone(),
         kind: Kind::Success,
         spec_at: op.locate("/success"),
-        about: match op.success.status {
+        about: match &op.success.status {
             Some(s) => format!(
                 "the documented success ({s}) on fixture {}",
                 op.success.case.fixture

@@ -82,7 +82,7 @@ pub fn table(specs: &SpecSet, records: &[Record]) -> String {
             continue;
         }
         let name = format!("{}::{}", op.service, op.id);
-        let success = match op.success.status {
+        let success = match &op.success.status {
             Some(st) => format!("success {st}"),
             None => "success (envelope)".to_string(),
         };
