@@ -773,7 +773,10 @@ mod tests {
             json!({"status": [200, 201], "body": "none", "case": {"fixture": "f"}}),
         )
         .expect("success");
-        assert_eq!(success.status.map(|s| s.all().to_vec()), Some(vec![200, 201]));
+        assert_eq!(
+            success.status.map(|s| s.all().to_vec()),
+            Some(vec![200, 201])
+        );
     }
 
     #[test]
@@ -785,7 +788,10 @@ mod tests {
         assert!(path.is_required(), "a path parameter is always required");
         let query = p(json!({"in": "query", "schema": {"type": "integer"}}));
         assert_eq!(query.location, ParamIn::Query);
-        assert!(!query.is_required(), "query parameters are optional by default");
+        assert!(
+            !query.is_required(),
+            "query parameters are optional by default"
+        );
         let header = p(json!({"in": "header", "required": true}));
         assert_eq!(header.location, ParamIn::Header);
         assert!(header.is_required());

@@ -399,11 +399,15 @@ mod tests {
         call.input.query.insert("limit".into(), json!(0));
         call.input.query.insert("tag".into(), json!("x y"));
         call.input.query.insert("q".into(), Value::Null);
-        call.input.headers.insert("X-Request-Id".into(), json!("{{owner}}!"));
+        call.input
+            .headers
+            .insert("X-Request-Id".into(), json!("{{owner}}!"));
         let p = prepare_with(&values("t"), &op(), &service(), &call).expect("prepared");
         assert_eq!(p.path, "/base/pets/p%201?limit=0&tag=x%20y");
         assert_eq!(header(&p, "X-Request-Id"), Some("ann!"));
-        call.input.headers.insert("X-Request-Id".into(), Value::Null);
+        call.input
+            .headers
+            .insert("X-Request-Id".into(), Value::Null);
         let p = prepare_with(&values("t"), &op(), &service(), &call).expect("prepared");
         assert_eq!(header(&p, "X-Request-Id"), None, "null removes the header");
     }
@@ -425,10 +429,13 @@ mod tests {
     fn body_pointers_set_and_remove_nested_values() {
         let mut call = Call::success("find", "pet");
         call.input.body.insert("/owner/name".into(), json!(""));
-        call.input.body.insert("/owner/address/city".into(), json!("{{owner}}"));
+        call.input
+            .body
+            .insert("/owner/address/city".into(), json!("{{owner}}"));
         call.input.remove.push("/tags/0".into());
         let p = prepare_with(&values("t"), &op(), &service(), &call).expect("prepared");
-        let body: Value = serde_json::from_slice(p.body.as_deref().unwrap_or_default()).expect("json");
+        let body: Value =
+            serde_json::from_slice(p.body.as_deref().unwrap_or_default()).expect("json");
         assert_eq!(
             body,
             json!({"owner": {"name": "", "address": {"city": "ann"}}, "tags": ["b"]})
@@ -437,7 +444,8 @@ mod tests {
         call.input.body.insert("/owner/name/first".into(), json!(1));
         match prepare_with(&values("t"), &op(), &service(), &call) {
             Err(e @ HarnessError::BodyChange { .. }) => assert!(
-                e.to_string().contains("the value at `/owner/name` is a string"),
+                e.to_string()
+                    .contains("the value at `/owner/name` is a string"),
                 "{e}"
             ),
             other => panic!("{other:?}"),

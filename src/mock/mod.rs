@@ -6,6 +6,7 @@ pub mod control;
 pub mod dataarts;
 pub mod enos;
 pub mod faults;
+pub mod generic;
 pub mod oneaccess;
 pub mod request;
 pub mod respond;
