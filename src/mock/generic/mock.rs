@@ -186,10 +186,10 @@ impl Shared {
         };
         let op = &self.ops[index];
         let fault = self.fault(&op.id);
-        if fault != Some(&FaultKind::AuthSkipped) {
-            if let Some(refused) = self.refusal(op, req) {
-                return refused;
-            }
+        if fault != Some(&FaultKind::AuthSkipped)
+            && let Some(refused) = self.refusal(op, req)
+        {
+            return refused;
         }
         let body = req.json();
         let values = request_values(op, req, &path, body.as_ref());
@@ -222,10 +222,11 @@ impl Shared {
             .cloned()
             .unwrap_or_default();
         all.extend(values);
-        if op.destructive && fault != Some(&FaultKind::ConsumptionNotPersisted) {
-            if let Some(f) = &named {
-                state.consume(f);
-            }
+        if op.destructive
+            && fault != Some(&FaultKind::ConsumptionNotPersisted)
+            && let Some(f) = &named
+        {
+            state.consume(f);
         }
         self.success(op, &all, fault)
     }

@@ -40,17 +40,17 @@ pub fn request_values(
         }
     }
     for (name, template) in &op.success.case.query {
-        if let (Some((p, value, s)), Some(sent)) = (one_placeholder(template), req.query(name)) {
-            if let Some(v) = sent.strip_prefix(p).and_then(|r| r.strip_suffix(s)) {
-                out.insert(value.to_string(), v.to_string());
-            }
+        if let (Some((p, value, s)), Some(sent)) = (one_placeholder(template), req.query(name))
+            && let Some(v) = sent.strip_prefix(p).and_then(|r| r.strip_suffix(s))
+        {
+            out.insert(value.to_string(), v.to_string());
         }
     }
     for (name, template) in &op.success.case.headers {
-        if let (Some((p, value, s)), Some(sent)) = (one_placeholder(template), req.header(name)) {
-            if let Some(v) = sent.strip_prefix(p).and_then(|r| r.strip_suffix(s)) {
-                out.insert(value.to_string(), v.to_string());
-            }
+        if let (Some((p, value, s)), Some(sent)) = (one_placeholder(template), req.header(name))
+            && let Some(v) = sent.strip_prefix(p).and_then(|r| r.strip_suffix(s))
+        {
+            out.insert(value.to_string(), v.to_string());
         }
     }
     if let (Some(template), Some(body)) = (&op.success.case.body, body) {
@@ -62,10 +62,11 @@ pub fn request_values(
 fn body_values(template: &Value, sent: &Value, out: &mut Values) {
     match template {
         Value::String(s) => {
-            if let (Some((p, name, suf)), Some(text)) = (one_placeholder(s), scalar_text(sent)) {
-                if let Some(v) = text.strip_prefix(p).and_then(|r| r.strip_suffix(suf)) {
-                    out.entry(name.to_string()).or_insert_with(|| v.to_string());
-                }
+            // A string place takes a string only: a value of another type names nothing.
+            if let (Some((p, name, suf)), Value::String(text)) = (one_placeholder(s), sent)
+                && let Some(v) = text.strip_prefix(p).and_then(|r| r.strip_suffix(suf))
+            {
+                out.entry(name.to_string()).or_insert_with(|| v.to_string());
             }
         }
         Value::Object(m) => {
