@@ -715,3 +715,65 @@ fn generic_seed_files_override_the_generated_values() {
     let e = GenericMock::new(&specs, "pets", misspelt, None).expect_err("unknown fixture");
     assert!(e.to_string().contains("no fixture `pets`"), "{e}");
 }
+
+/// Kills the standalone mock when the test ends, passed or not.
+struct Child(std::process::Child);
+
+impl Drop for Child {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_standalone_command_serves_each_service_on_loopback_with_its_credentials() {
+    use std::io::BufRead;
+    let mut child = Child(
+        std::process::Command::new(env!("CARGO_BIN_EXE_contract-harness"))
+            .args([
+                "mock",
+                "--specs",
+                "examples/petstore/specs",
+                "--port",
+                "0",
+                "--quiet",
+            ])
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("spawn"),
+    );
+    let stderr = child.0.stderr.take().expect("stderr");
+    let mut lines = std::io::BufReader::new(stderr).lines();
+    let (mut bases, mut tokens, mut pets) = (Vec::new(), Vec::new(), Vec::new());
+    while bases.len() < 2 || tokens.is_empty() || pets.is_empty() {
+        let line = lines.next().expect("the banner").expect("a line");
+        if let Some(url) = line.split(" listening on ").nth(1) {
+            bases.push(url.to_string());
+        } else if let Some(t) = line.strip_prefix("  credential default: token=") {
+            tokens.push(t.to_string());
+        } else if let Some(p) = line.strip_prefix("  fixture pet: pet_id=") {
+            pets.push(p.to_string());
+        }
+    }
+    assert!(
+        bases.iter().all(|b| b.starts_with("http://127.0.0.1:")),
+        "{bases:?}"
+    );
+    let pets_base = &bases[0];
+    let got = call(
+        pets_base,
+        "GET",
+        &format!("/v1/pets/{}", pets[0]),
+        &[("Authorization", format!("Bearer {}", tokens[0]))],
+        None,
+    )
+    .await;
+    assert_eq!(got.status, 200, "{got:?}");
+    assert_eq!(got.body["pet_id"], json!(pets[0]));
+    assert_eq!(
+        call(pets_base, "GET", "/v1/pets/x", &[], None).await.status,
+        401
+    );
+}

@@ -44,4 +44,12 @@ pub enum GenericError {
         /// The name asked for.
         name: String,
     },
+    /// An instance could not start.
+    #[error("cannot start the generic mock of `{service}`: {message}")]
+    Start {
+        /// Service.
+        service: String,
+        /// The cause.
+        message: String,
+    },
 }

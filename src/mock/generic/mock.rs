@@ -141,6 +141,11 @@ impl GenericMock {
         &self.shared.seed.credentials
     }
 
+    /// The fault switched on, if any.
+    pub fn fault(&self) -> Option<&GenericFault> {
+        self.shared.fault.as_ref()
+    }
+
     /// What the instances share.
     pub fn shared(&self) -> &Arc<Shared> {
         &self.shared
