@@ -20,7 +20,7 @@ use super::success;
 use super::triggers::{self, Context};
 use super::values::request_values;
 use crate::contract::auth::AuthScheme;
-use crate::contract::{Carrier, DocError, Operation, Service, SpecSet, Trigger};
+use crate::contract::{DocError, Operation, Service, SpecSet, Trigger};
 use crate::mock::seed::Values;
 
 /// What the instances of one service's generic mock share.
@@ -162,7 +162,8 @@ impl Shared {
         self.fault.as_ref().filter(|f| f.op == op).map(|f| &f.kind)
     }
 
-    fn undocumented(&self, status: u16, word: &str, message: &str) -> Answer {
+    /// An answer the pages do not document (a refusal, an unknown path), in the error shape.
+    pub fn undocumented(&self, status: u16, word: &str, message: &str) -> Answer {
         Answer::json(status, &self.shaper.undocumented(word, status, message))
     }
 
@@ -206,7 +207,7 @@ impl Shared {
             state,
         };
         if let Some(e) = triggers::provoked(op, cx) {
-            return self.error(op, &op.errors[e], fault);
+            return self.error(&op.errors[e], fault);
         }
         if let Some(problem) = self.checks[index].problem(req, &path, body.as_ref()) {
             let documented = op.errors.iter().find(|e| {
@@ -216,7 +217,7 @@ impl Shared {
                         .any(|t| matches!(t, Trigger::Input(_)))
             });
             return match documented {
-                Some(e) => self.error(op, e, fault),
+                Some(e) => self.error(e, fault),
                 None => self.undocumented(400, "INVALID_REQUEST", &problem),
             };
         }
@@ -268,13 +269,11 @@ impl Shared {
         None
     }
 
-    fn error(&self, op: &Operation, e: &DocError, fault: Option<&FaultKind>) -> Answer {
+    fn error(&self, e: &DocError, fault: Option<&FaultKind>) -> Answer {
         let code_text = e.code_text();
         let hit = |k: &FaultKind| fault == Some(k);
-        let mut status = e.status.unwrap_or(match self.shaper.carrier() {
-            Carrier::Envelope => 200,
-            Carrier::HttpStatus => 400,
-        });
+        // Where the spec states no status (an envelope, or a page that gives none): 400.
+        let mut status = e.status.unwrap_or(400);
         if hit(&FaultKind::ErrorWrongStatus(code_text.clone())) {
             status = other_status(&[status]);
         }
@@ -293,7 +292,6 @@ impl Shared {
                 .unwrap_or("the request failed");
             fill_message(documented, "the request")
         };
-        let _ = op;
         Answer::json(status, &self.shaper.documented(&code, &message))
     }
 
@@ -352,5 +350,124 @@ impl Shared {
                 Answer::json(status, &body)
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::http::HeaderMap;
+
+    fn petstore() -> SpecSet {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/petstore/specs");
+        crate::contract::load(&dir).expect("specs").specs
+    }
+
+    fn req(method: &str, path: &str, headers: &[(&str, &str)], body: &str) -> Incoming {
+        let mut h = HeaderMap::new();
+        for (k, v) in headers {
+            h.insert(
+                axum::http::HeaderName::from_bytes(k.as_bytes()).expect("name"),
+                v.parse().expect("value"),
+            );
+        }
+        Incoming {
+            method: method.into(),
+            segments: path.split('/').skip(1).map(str::to_string).collect(),
+            query: Vec::new(),
+            headers: h,
+            body: body.as_bytes().to_vec().into(),
+        }
+    }
+
+    #[test]
+    fn answers_follow_auth_then_triggers_then_success_and_consume() {
+        let specs = petstore();
+        let m = GenericMock::new(&specs, "pets", GenericSeed::default(), None).expect("mock");
+        let token = format!("Bearer {}", m.credentials()["default"]["token"]);
+        let auth = [("authorization", token.as_str())];
+        let mut state = m.fresh_state();
+        let mut answer = |method: &str, path: &str, h: &[(&str, &str)]| {
+            m.shared().answer(&mut state, &req(method, path, h, ""))
+        };
+        // Refusal first, even for an id that names nothing.
+        assert_eq!(answer("GET", "/v1/pets/nobody", &[]).status, 401);
+        assert_eq!(answer("GET", "/v1/pets/nobody", &auth).status, 404);
+        assert_eq!(
+            answer("DELETE", "/v1/pets/pet-with-open-orders-1", &auth).status,
+            409
+        );
+        let ok = answer("GET", "/v1/pets/pet-1", &auth);
+        assert_eq!(
+            ok.body_json().map(|b| b["pet_id"].clone()),
+            Some(serde_json::json!("pet-1"))
+        );
+        assert_eq!(
+            answer("DELETE", "/v1/pets/pet-1", &auth),
+            Answer::empty(204)
+        );
+        assert_eq!(answer("DELETE", "/v1/pets/pet-1", &auth).status, 404);
+        assert_eq!(answer("GET", "/v1/pets/pet-1", &auth).status, 404);
+    }
+
+    #[test]
+    fn faults_change_exactly_their_answer() {
+        let specs = petstore();
+        let fault = |name: &str| GenericFault::parse(&specs, "pets", name).expect("fault");
+        let run = |f: Option<GenericFault>| {
+            let m = GenericMock::new(&specs, "pets", GenericSeed::default(), f).expect("mock");
+            let token = format!("Bearer {}", m.credentials()["default"]["token"]);
+            let mut state = m.fresh_state();
+            let a = [("authorization", token.as_str())];
+            let mut out = Vec::new();
+            for (method, path, h) in [
+                ("DELETE", "/v1/pets/pet-1", &a[..]),
+                ("DELETE", "/v1/pets/pet-1", &a[..]),
+                ("DELETE", "/v1/pets/pet-with-open-orders-1", &[][..]),
+                ("GET", "/v1/pets/pet-with-open-orders-1", &a[..]),
+            ] {
+                let ans = m.shared().answer(&mut state, &req(method, path, h, ""));
+                out.push((ans.status, ans.body_json()));
+            }
+            out
+        };
+        let correct = run(None);
+        assert_eq!(
+            correct.iter().map(|a| a.0).collect::<Vec<_>>(),
+            [204, 404, 401, 200]
+        );
+        assert_eq!(
+            run(Some(fault("delete_pet-success-wrong-status")))[0].0,
+            400
+        );
+        assert_eq!(
+            run(Some(fault("delete_pet-consumption-not-persisted")))[1].0,
+            204
+        );
+        assert_eq!(run(Some(fault("delete_pet-auth-skipped")))[2].0, 409);
+        let wrong_code = run(Some(fault("delete_pet-PET.404-wrong-code")));
+        assert_eq!(
+            wrong_code[1].1.as_ref().map(|b| b["code"].clone()),
+            Some(serde_json::json!("PET.404.UNDOCUMENTED"))
+        );
+        let missing = run(Some(fault("get_pet-success-missing-pet_id")));
+        assert!(
+            missing[3]
+                .1
+                .as_ref()
+                .is_some_and(|b| b.get("pet_id").is_none())
+        );
+        assert_eq!(missing[..3], correct[..3], "other operations unchanged");
+    }
+
+    #[test]
+    fn signed_services_are_refused_with_a_reason() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("specs");
+        let specs = crate::contract::load(&dir).expect("specs").specs;
+        let e = GenericMock::new(&specs, "enos", GenericSeed::default(), None).expect_err("signed");
+        assert!(e.to_string().contains("hand-written vendor mock"), "{e}");
+        let e =
+            GenericMock::new(&specs, "nope", GenericSeed::default(), None).expect_err("unknown");
+        assert!(matches!(e, GenericError::UnknownService(_)));
     }
 }

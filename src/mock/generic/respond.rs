@@ -4,7 +4,7 @@
 
 use serde_json::{Map, Value, json};
 
-use crate::contract::{Carrier, Service, SpecSet};
+use crate::contract::{Service, SpecSet};
 
 /// What the mock answers to one request.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -62,7 +62,6 @@ impl Answer {
 pub struct ErrorShaper {
     code_field: String,
     message_field: String,
-    carrier: Carrier,
     template: Map<String, Value>,
     validator: Option<jsonschema::Validator>,
     /// Codes the service documents (a fallback that satisfies an enum or pattern of codes).
@@ -108,17 +107,11 @@ impl ErrorShaper {
         Self {
             code_field: shape.code_field.clone(),
             message_field: shape.message_field.clone(),
-            carrier: shape.carrier,
             template,
             validator: jsonschema::validator_for(&shape.schema).ok(),
             documented,
             numeric_code,
         }
-    }
-
-    /// How errors are carried.
-    pub fn carrier(&self) -> Carrier {
-        self.carrier
     }
 
     /// The body of a documented error: its own code and message.

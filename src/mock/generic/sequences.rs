@@ -94,3 +94,55 @@ fn predict(
     }
     Predicted::Success
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn load(dir: &str) -> SpecSet {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(dir);
+        crate::contract::load(&root).expect("specs").specs
+    }
+
+    #[test]
+    fn consumption_and_trigger_fixtures_are_all_it_knows() {
+        let pets = load("examples/petstore/specs");
+        let seq =
+            |v: serde_json::Value| -> Sequence { serde_json::from_value(v).expect("sequence") };
+        assert_eq!(
+            honours(
+                &pets,
+                "pets",
+                &pets.operation("delete_pet").expect("op").sequences[0]
+            ),
+            Ok(())
+        );
+        let refused_then_gone = seq(serde_json::json!({"name": "x", "steps": [
+            {"call": "delete_pet", "fixture": "pet_with_open_orders", "expect": {"error": "PET.409"}},
+            {"call": "get_pet", "fixture": "pet_with_open_orders", "expect": "success"},
+            {"call": "delete_pet", "fixture": "pet_with_open_orders", "expect": "documented"}
+        ]}));
+        assert_eq!(honours(&pets, "pets", &refused_then_gone), Ok(()));
+        let rule = seq(serde_json::json!({"name": "x", "steps": [
+            {"call": "delete_pet", "fixture": "pet_with_open_orders", "expect": "success"}
+        ]}));
+        let why = honours(&pets, "pets", &rule).expect_err("a business rule");
+        assert!(why.contains("would answer error PET.409"), "{why}");
+        let other = seq(serde_json::json!({"name": "x", "steps": [
+            {"call": "place_order", "fixture": "available_pet", "expect": "success"}
+        ]}));
+        assert!(
+            honours(&pets, "pets", &other)
+                .expect_err("another service")
+                .contains("service store")
+        );
+        let shipped = load("specs");
+        let del = shipped.operation("delete_organization").expect("op");
+        let parent = del
+            .sequences
+            .iter()
+            .find(|s| s.name == "parent_deletable_after_child")
+            .expect("seq");
+        assert!(honours(&shipped, "oneaccess", parent).is_err());
+    }
+}

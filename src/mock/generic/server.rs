@@ -108,18 +108,17 @@ async fn handle(AxState(inst): AxState<Arc<Instance>>, request: Request) -> Resp
         .map(vendor_respond::segment)
         .collect();
     let answer = match (bytes, segments) {
-        (Err(BodyError::TooLarge), _) => Answer::json(
-            413,
-            &serde_json::json!({"code": "TOO_LARGE", "message": "request body too large"}),
-        ),
-        (Err(BodyError::Broken), _) => Answer::json(
-            400,
-            &serde_json::json!({"code": "BAD_BODY", "message": "request body could not be read"}),
-        ),
-        (_, None) => Answer::json(
-            400,
-            &serde_json::json!({"code": "BAD_PATH", "message": "path is not UTF-8"}),
-        ),
+        (Err(BodyError::TooLarge), _) => {
+            inst.shared
+                .undocumented(413, "TOO_LARGE", "request body too large")
+        }
+        (Err(BodyError::Broken), _) => {
+            inst.shared
+                .undocumented(400, "BAD_BODY", "request body could not be read")
+        }
+        (_, None) => inst
+            .shared
+            .undocumented(400, "BAD_PATH", "path is not UTF-8"),
         (Ok(body), Some(segments)) => {
             let incoming = Incoming {
                 method: parts.method.as_str().to_ascii_uppercase(),
@@ -170,4 +169,29 @@ fn to_response(a: Answer) -> Response {
         }
     }
     r
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn answers_become_responses_with_their_headers() {
+        let r = to_response(
+            Answer::json_as(
+                201,
+                &serde_json::json!({}),
+                "application/json; charset=utf-8",
+            )
+            .with_header("X-Subject-Token", "t".into()),
+        );
+        assert_eq!(r.status(), StatusCode::CREATED);
+        assert_eq!(
+            r.headers()["content-type"],
+            "application/json; charset=utf-8"
+        );
+        assert_eq!(r.headers()["x-subject-token"], "t");
+        let r = to_response(Answer::empty(204));
+        assert!(r.headers().get("content-type").is_none());
+    }
 }

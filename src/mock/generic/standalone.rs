@@ -127,3 +127,25 @@ pub fn run(o: Options<'_>) -> ExitCode {
         ExitCode::SUCCESS
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_banner_names_url_fixtures_and_credentials() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/petstore/specs");
+        let specs = contract::load(&dir).expect("specs").specs;
+        let set = GenericSet::new(&specs, &[], &GenericSeed::default(), None).expect("set");
+        let b = banner(&set, "store", "http://127.0.0.1:1");
+        assert!(
+            b.starts_with("contract-harness mock: store listening on http://127.0.0.1:1\n"),
+            "{b}"
+        );
+        assert!(
+            b.contains("  fixture available_pet: pet_id=available-pet-1\n"),
+            "{b}"
+        );
+        assert!(b.contains("  credential default: key=key-"), "{b}");
+    }
+}
