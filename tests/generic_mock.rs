@@ -777,3 +777,113 @@ async fn the_standalone_command_serves_each_service_on_loopback_with_its_credent
         401
     );
 }
+
+/// Starts `contract-harness mock --specs DIR` with `args`, waiting for its banner: the child,
+/// its base URL and the credential lines (`role` → `token`).
+fn standalone(
+    dir: &str,
+    args: &[&str],
+) -> (Child, String, std::collections::BTreeMap<String, String>) {
+    use std::io::BufRead;
+    let mut child = Child(
+        std::process::Command::new(env!("CARGO_BIN_EXE_contract-harness"))
+            .args(["mock", "--specs", dir, "--port", "0", "--quiet"])
+            .args(args)
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("spawn"),
+    );
+    let stderr = child.0.stderr.take().expect("stderr");
+    let mut lines = std::io::BufReader::new(stderr).lines();
+    let mut base = String::new();
+    let mut tokens = std::collections::BTreeMap::new();
+    // The banner: the URL, two fixtures, four credentials (default, expired, guest, read_only).
+    while tokens.len() < 4 {
+        let line = lines.next().expect("the banner").expect("a line");
+        if let Some(url) = line.split(" listening on ").nth(1) {
+            base = url.to_string();
+        } else if let Some(rest) = line.strip_prefix("  credential ") {
+            let (role, token) = rest.split_once(": token=").expect("a token line");
+            tokens.insert(role.to_string(), token.to_string());
+        }
+    }
+    // Keep draining stderr so the child never blocks on a full pipe.
+    std::thread::spawn(move || for _ in lines {});
+    (child, base, tokens)
+}
+
+/// Runs the whole suite of the `pets` specs against a standalone generic mock as a live target
+/// (target file, credentials from the environment, `POST /__reset` before each consuming case);
+/// the names of the cases that failed.
+fn suite_against_standalone(fault: Option<&str>) -> (bool, Vec<String>) {
+    let dir = "examples/petstore/specs/pets";
+    let args: Vec<&str> = fault.map(|f| vec!["--fault", f]).unwrap_or_default();
+    let (_child, base, tokens) = standalone(dir, &args);
+    let work = std::env::temp_dir().join(format!(
+        "generic-mock-{}-{}",
+        std::process::id(),
+        fault.unwrap_or("none")
+    ));
+    std::fs::create_dir_all(&work).expect("dir");
+    let target = work.join("target.yaml");
+    std::fs::write(
+        &target,
+        format!(
+            "name: generic\nbase_urls: {{ pets: \"{base}\" }}\nfixtures:\n  pets:\n    pet: {{ pet_id: pet-1 }}\n    pet_with_open_orders: {{ pet_id: pet-with-open-orders-1 }}\ndestructive_fixtures: {{ pets: [pet, pet_with_open_orders] }}\nreset: {{ method: POST, path: /__reset, status: 204, service: pets }}\ncredentials:\n  pets:\n    default: {{ token: GM_DEFAULT }}\n    read_only: {{ token: GM_READ_ONLY }}\n    guest: {{ token: GM_GUEST }}\n    expired: {{ token: GM_EXPIRED }}\n"
+        ),
+    )
+    .expect("target");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_contract-harness"))
+        .args(["run", "--specs", dir])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env_remove("CONTRACT_BASE_URL")
+        .env("CONTRACT_TARGET", &target)
+        .env("CONTRACT_SNAPSHOTS", "off")
+        .env("CONTRACT_REPORT_DIR", work.join("reports"))
+        .env("CONTRACT_PROPTEST_CASES", "8")
+        .env("GM_DEFAULT", &tokens["default"])
+        .env("GM_READ_ONLY", &tokens["read_only"])
+        .env("GM_GUEST", &tokens["guest"])
+        .env("GM_EXPIRED", &tokens["expired"])
+        .output()
+        .expect("run");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let failed = stdout
+        .lines()
+        .filter(|l| l.ends_with("... FAILED"))
+        .filter_map(|l| l.split_whitespace().nth(2).map(str::to_string))
+        .collect();
+    let _ = std::fs::remove_dir_all(&work);
+    (out.status.success(), failed)
+}
+
+#[test]
+fn the_harness_suite_passes_against_the_generic_mock_and_catches_its_faults() {
+    let (ok, failed) = suite_against_standalone(None);
+    assert!(
+        ok && failed.is_empty(),
+        "the correct generic mock fails: {failed:?}"
+    );
+    for (fault, caught_by) in [
+        (
+            "delete_pet-consumption-not-persisted",
+            "pets::delete_pet::stateful::deleted_stays_deleted",
+        ),
+        ("get_pet-auth-skipped", "pets::get_pet::auth::missing"),
+        (
+            "delete_pet-PET.409-changed-message",
+            "pets::delete_pet::error::PET.409",
+        ),
+        (
+            "get_pet-success-missing-pet_id",
+            "pets::get_pet::success::documented",
+        ),
+    ] {
+        let (ok, failed) = suite_against_standalone(Some(fault));
+        assert!(
+            !ok && failed.iter().any(|c| c == caught_by),
+            "{fault}: {failed:?}"
+        );
+    }
+}

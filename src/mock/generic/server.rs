@@ -1,5 +1,6 @@
 //! Serving a generic mock: each start is an instance with fresh state on its own port (the
-//! token store is the mock's, shared), behind `serve.rs`'s limits; stopped when dropped.
+//! token store is the mock's, shared), behind `serve.rs`'s limits; stopped when dropped. On a
+//! loopback listener `POST /__reset` (204) brings the instance back to its seed.
 
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
@@ -26,6 +27,8 @@ struct Instance {
     shared: Arc<Shared>,
     state: Mutex<State>,
     log: bool,
+    /// `POST /__reset` is served (loopback listeners only).
+    control: bool,
 }
 
 /// A running instance on a port.
@@ -77,6 +80,7 @@ impl GenericMock {
             shared: self.shared().clone(),
             state: Mutex::new(self.fresh_state()),
             log,
+            control: addr.ip().is_loopback(),
         });
         let app = Router::new().fallback(handle).with_state(instance);
         let (tx, rx) = oneshot::channel();
@@ -135,7 +139,13 @@ async fn handle(AxState(inst): AxState<Arc<Instance>>, request: Request) -> Resp
                 .state
                 .lock()
                 .unwrap_or_else(std::sync::PoisonError::into_inner);
-            inst.shared.answer(&mut state, &incoming)
+            if inst.control && incoming.method == "POST" && incoming.segments == ["__reset"] {
+                // The control plane: every fixture instance live again (tokens stay valid).
+                *state = State::new(&inst.shared.seed.fixtures);
+                Answer::empty(204)
+            } else {
+                inst.shared.answer(&mut state, &incoming)
+            }
         }
     };
     if inst.log {
