@@ -323,7 +323,7 @@ mod tests {
     fn service() -> Service {
         serde_json::from_value(json!({
             "service": "svc", "title": "S", "base_path": "/base",
-            "auth": {"scheme": "iam_token", "token_path": "/t"},
+            "auth": {"scheme": "bearer"},
             "credentials": {"default": {"grants": []}},
             "errors": {"carrier": "http_status", "code_field": "c", "message_field": "m", "schema": {}},
             "fixtures": {}
