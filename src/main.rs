@@ -47,9 +47,12 @@ enum Command {
         /// Port on 127.0.0.1 (0 picks a free one).
         #[arg(long, default_value_t = 8080)]
         port: u16,
-        /// Seed file replacing the built-in mock/seed.yaml.
+        /// Seed file replacing the built-in mock/seed.yaml (with --specs: a generic seed).
         #[arg(long)]
         seed: Option<PathBuf>,
+        /// Serve these specs with the spec-driven generic mock instead (one port per service).
+        #[arg(long)]
+        specs: Option<PathBuf>,
         /// Switch on one deliberate contract violation.
         #[arg(long)]
         fault: Option<String>,
@@ -153,6 +156,24 @@ fn main() -> ExitCode {
         Command::Mock {
             port,
             seed,
+            specs: Some(specs),
+            fault,
+            list_faults,
+            quiet,
+        } => contract_harness::mock::generic::standalone::run(
+            contract_harness::mock::generic::standalone::Options {
+                specs: &specs,
+                port,
+                seed: seed.as_deref(),
+                fault: fault.as_deref(),
+                list_faults,
+                quiet,
+            },
+        ),
+        Command::Mock {
+            port,
+            seed,
+            specs: None,
             fault,
             list_faults,
             quiet,

@@ -7,6 +7,7 @@ pub mod dataarts;
 pub mod embedded;
 pub mod enos;
 pub mod faults;
+pub mod generic;
 pub mod oneaccess;
 pub mod request;
 pub mod respond;
