@@ -9,6 +9,7 @@ use std::pin::Pin;
 
 use super::error::HarnessError;
 use super::values::Values;
+use crate::contract::{Sequence, SpecSet};
 use crate::settings::Settings;
 
 /// What the asynchronous methods of [`Embedded`] return.
@@ -43,8 +44,20 @@ pub trait Embedded: Send + Sync + std::fmt::Debug {
     /// # Errors
     /// When that instance cannot start.
     fn auth_base<'a>(&'a self, service: &'a str) -> Pending<'a, String>;
+
+    /// Why a sequence cannot be checked against this implementation (it does not know the
+    /// business rule the sequence relies on), if so: its case is listed as ignored with this
+    /// reason, never passed.
+    fn sequence_refusal(&self, _service: &str, _sequence: &Sequence) -> Option<String> {
+        None
+    }
+
+    /// Why a service of the specs is not served, if this implementation knows.
+    fn unserved(&self, _service: &str) -> Option<String> {
+        None
+    }
 }
 
-/// How an entry point makes the embedded target a run's settings ask for (it is called only
-/// when the settings name no live target).
-pub type Provider = dyn Fn(&Settings) -> Result<Box<dyn Embedded>, HarnessError>;
+/// How an entry point makes the embedded target a run's settings ask for, for the specs of
+/// the run (it is called only when the settings name no live target).
+pub type Provider = dyn Fn(&Settings, &SpecSet) -> Result<Box<dyn Embedded>, HarnessError>;

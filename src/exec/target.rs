@@ -267,6 +267,19 @@ impl Target {
         }
     }
 
+    /// Why the embedded target cannot check a spec's sequence, if so (live targets check every
+    /// sequence).
+    pub fn sequence_refusal(
+        &self,
+        service: &str,
+        sequence: &crate::contract::Sequence,
+    ) -> Option<String> {
+        match &self.kind {
+            TargetKind::Embedded(e) => e.sequence_refusal(service, sequence),
+            TargetKind::Live { .. } => None,
+        }
+    }
+
     /// Whether the target file provisions fresh entries of a fixture.
     pub fn provisions(&self, service: &str, fixture: &str) -> bool {
         self.plan.provisions(service, fixture)
@@ -430,7 +443,29 @@ impl Target {
         embedded: &Provider,
     ) -> Result<Self, HarnessError> {
         let mut target = if s.base_url.is_none() && s.target_file.is_none() {
-            Target::embedded(embedded(s)?)
+            let embedded = embedded(s, specs)?;
+            // A service the embedded target cannot serve would be a run of ignored cases.
+            let served = embedded.services();
+            let problems: Vec<String> = specs
+                .services
+                .values()
+                .filter(|svc| !served.contains(&svc.name))
+                .map(|svc| {
+                    format!(
+                        "{}: the embedded mock cannot serve `{}`{}: run it against a server of it (CONTRACT_BASE_URL and a target file, CONTRACT_TARGET)",
+                        svc.locate(""),
+                        svc.name,
+                        embedded
+                            .unserved(&svc.name)
+                            .map(|why| format!(" ({why})"))
+                            .unwrap_or_default()
+                    )
+                })
+                .collect();
+            if !problems.is_empty() {
+                return Err(HarnessError::Misconfigured { problems });
+            }
+            Target::embedded(embedded)
         } else {
             Target::live(
                 s.target_file.as_deref(),

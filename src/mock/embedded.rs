@@ -1,6 +1,7 @@
-//! The vendor mock as an embedded target: every fresh instance serves all three vendors
-//! (OneAccess, DataArts, EnOS) with fresh state, and all instances share one token store, so a
-//! token obtained once opens every instance.
+//! The mocks as an embedded target. The hand-written vendor mock serves OneAccess, DataArts
+//! and EnOS (every fresh instance all three, with fresh state, sharing one token store, so a
+//! token obtained once opens every instance); the spec-driven generic mock serves every other
+//! service of the run's specs, each on instances of its own.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
@@ -9,6 +10,8 @@ use tokio::sync::OnceCell;
 
 use super::auth::Tokens;
 use super::{Fault, MockConfig, MockServer, Seed};
+use super::generic::{GenericFault, GenericSeed, GenericServer, GenericSet, honours};
+use crate::contract::{Sequence, SpecSet};
 use crate::exec::embedded::{Embedded, Instance, Pending};
 use crate::exec::error::HarnessError;
 use crate::exec::target::Target;
@@ -99,21 +102,200 @@ impl Embedded for VendorMock {
     }
 }
 
-/// The embedded target a run's settings ask for: the built-in seed, with the fault
-/// `CONTRACT_MOCK_FAULT` names switched on (to see the suite fail). What the entry points
-/// hand the harness.
+/// A fault of either mock: a vendor fault (`mock --list-faults`) or one derived from a spec
+/// (`mock --specs DIR --list-faults`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MockFault {
+    /// A fault of the hand-written vendor mock.
+    Vendor(Fault),
+    /// A fault derived from a spec, in the generic mock of its service.
+    Generic(GenericFault),
+}
+
+impl MockFault {
+    /// The fault called `name` among the vendor faults and those derived from `specs`.
+    ///
+    /// # Errors
+    /// [`HarnessError::Mock`] naming where the lists of faults are.
+    pub fn parse(specs: &SpecSet, name: &str) -> Result<Self, HarnessError> {
+        if let Ok(f) = name.parse::<Fault>() {
+            return Ok(MockFault::Vendor(f));
+        }
+        specs
+            .services
+            .keys()
+            .find_map(|s| GenericFault::parse(specs, s, name).ok())
+            .map(MockFault::Generic)
+            .ok_or_else(|| {
+                HarnessError::Mock(format!(
+                    "unknown fault `{name}`: `contract-harness mock --list-faults` lists the vendor mock's, `contract-harness mock --specs DIR --list-faults` those derived from specs"
+                ))
+            })
+    }
+
+    /// Its name.
+    pub fn name(&self) -> String {
+        match self {
+            MockFault::Vendor(f) => f.name().to_string(),
+            MockFault::Generic(f) => f.name(),
+        }
+    }
+}
+
+/// Every mock a run's specs need: the vendor mock for the vendor services the specs hold, the
+/// generic mock for the others (but signed ones, which only a hand-written mock can verify).
+pub struct Mocks {
+    vendor: Option<VendorMock>,
+    generic: GenericSet,
+    specs: SpecSet,
+    /// One kept instance per generic service, for token requests.
+    auth_instances: tokio::sync::Mutex<BTreeMap<String, (GenericServer, String)>>,
+}
+
+impl std::fmt::Debug for Mocks {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Mocks")
+            .field("vendor", &self.vendor)
+            .field("generic", &self.generic.services())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Mocks {
+    /// The mocks of `specs`, over the vendor seed and a generic seed (values the seed leaves
+    /// out are generated), with `fault` on.
+    ///
+    /// # Errors
+    /// [`HarnessError::Mock`] when a generic mock cannot be built from the specs.
+    pub fn new(
+        specs: &SpecSet,
+        seed: Arc<Seed>,
+        generic_seed: &GenericSeed,
+        fault: Option<MockFault>,
+    ) -> Result<Self, HarnessError> {
+        let vendor_services: Vec<&str> = SERVICES
+            .iter()
+            .copied()
+            .filter(|s| specs.services.contains_key(*s))
+            .collect();
+        let (vendor_fault, generic_fault) = match fault {
+            Some(MockFault::Vendor(f)) => (Some(f), None),
+            Some(MockFault::Generic(f)) => (None, Some(f)),
+            None => (None, None),
+        };
+        let generic = GenericSet::new(specs, &vendor_services, generic_seed, generic_fault)
+            .map_err(|e| HarnessError::Mock(e.to_string()))?;
+        Ok(Self {
+            vendor: (!vendor_services.is_empty()).then(|| VendorMock::new(seed, vendor_fault)),
+            generic,
+            specs: specs.clone(),
+            auth_instances: tokio::sync::Mutex::new(BTreeMap::new()),
+        })
+    }
+
+    fn is_vendor(&self, service: &str) -> bool {
+        self.vendor.is_some() && SERVICES.contains(&service)
+    }
+}
+
+impl Instance for GenericServer {
+    fn base_url(&self) -> String {
+        GenericServer::base_url(self)
+    }
+}
+
+impl Embedded for Mocks {
+    fn services(&self) -> BTreeSet<String> {
+        let mut all = self.generic.services();
+        if let Some(v) = &self.vendor {
+            all.extend(v.services().into_iter().filter(|s| self.specs.services.contains_key(s)));
+        }
+        all
+    }
+
+    fn fixtures(&self) -> BTreeMap<String, BTreeMap<String, Values>> {
+        let mut all = self.generic.fixtures();
+        if let Some(v) = &self.vendor {
+            all.extend(v.fixtures());
+        }
+        all
+    }
+
+    fn credentials(&self) -> BTreeMap<String, BTreeMap<String, Values>> {
+        let mut all = self.generic.credentials();
+        if let Some(v) = &self.vendor {
+            all.extend(v.credentials());
+        }
+        all
+    }
+
+    fn fresh<'a>(&'a self, service: &'a str) -> Pending<'a, Box<dyn Instance>> {
+        Box::pin(async move {
+            match &self.vendor {
+                Some(v) if self.is_vendor(service) => v.fresh(service).await,
+                _ => self
+                    .generic
+                    .fresh(service)
+                    .await
+                    .map(|s| Box::new(s) as Box<dyn Instance>)
+                    .map_err(|e| HarnessError::Mock(e.to_string())),
+            }
+        })
+    }
+
+    fn auth_base<'a>(&'a self, service: &'a str) -> Pending<'a, String> {
+        Box::pin(async move {
+            if let Some(v) = self.vendor.as_ref().filter(|_| self.is_vendor(service)) {
+                return v.auth_base(service).await;
+            }
+            let mut kept = self.auth_instances.lock().await;
+            if let Some((_, base)) = kept.get(service) {
+                return Ok(base.clone());
+            }
+            let server = self
+                .generic
+                .fresh(service)
+                .await
+                .map_err(|e| HarnessError::Mock(e.to_string()))?;
+            let base = server.base_url();
+            kept.insert(service.to_string(), (server, base.clone()));
+            Ok(base)
+        })
+    }
+
+    fn sequence_refusal(&self, service: &str, sequence: &Sequence) -> Option<String> {
+        if self.is_vendor(service) {
+            return None;
+        }
+        honours(&self.specs, service, sequence).err().map(|why| {
+            format!("the generic mock cannot check this sequence ({why}): run it against a server of `{service}`")
+        })
+    }
+
+    fn unserved(&self, service: &str) -> Option<String> {
+        self.generic.skipped().get(service).cloned()
+    }
+}
+
+/// The embedded target a run's settings ask for, for its specs: the built-in vendor seed, the
+/// generic seed `CONTRACT_MOCK_SEED` names (or generated values), and the fault
+/// `CONTRACT_MOCK_FAULT` names switched on (to see the suite fail). What the entry points hand
+/// the harness.
 ///
 /// # Errors
-/// [`HarnessError::Mock`] when the fault is unknown.
-pub fn from_settings(s: &Settings) -> Result<Box<dyn Embedded>, HarnessError> {
+/// [`HarnessError::Mock`] when the fault is unknown or a generic mock cannot be built.
+pub fn from_settings(s: &Settings, specs: &SpecSet) -> Result<Box<dyn Embedded>, HarnessError> {
     let fault = match &s.mock_fault {
-        Some(name) => Some(
-            name.parse::<Fault>()
-                .map_err(|e| HarnessError::Mock(e.to_string()))?,
-        ),
+        Some(name) => Some(MockFault::parse(specs, name)?),
         None => None,
     };
-    Ok(Box::new(VendorMock::new(Arc::new(Seed::builtin()), fault)))
+    let generic_seed = GenericSeed::default();
+    Ok(Box::new(Mocks::new(
+        specs,
+        Arc::new(Seed::builtin()),
+        &generic_seed,
+        fault,
+    )?))
 }
 
 /// A target on the vendor mock over `seed` with `fault` on.
@@ -147,7 +329,7 @@ mod tests {
             ..Settings::default()
         };
         assert!(matches!(
-            from_settings(&settings),
+            from_settings(&settings, &SpecSet::default()),
             Err(HarnessError::Mock(_))
         ));
     }

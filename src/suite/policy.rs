@@ -16,6 +16,15 @@ pub(crate) fn ignore_reason(case: &Case, specs: &SpecSet, target: &Target) -> Op
     if let Some(r) = &case.ignore {
         return Some(r.clone());
     }
+    // A spec's sequence the embedded target cannot check (a business rule it does not know).
+    if case.id.kind == generate::Kind::Stateful
+        && let Some(seq) = specs
+            .operation(&case.id.op)
+            .and_then(|op| op.sequences.iter().find(|s| s.name == case.id.detail))
+        && let Some(r) = target.sequence_refusal(&case.id.service, seq)
+    {
+        return Some(r);
+    }
     let calls: Vec<&generate::Call> = match &case.plan {
         Plan::Single { call, .. } => vec![call],
         Plan::Sequence { steps } => steps.iter().map(|(c, _)| c).collect(),
