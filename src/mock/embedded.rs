@@ -9,8 +9,8 @@ use std::sync::Arc;
 use tokio::sync::OnceCell;
 
 use super::auth::Tokens;
-use super::{Fault, MockConfig, MockServer, Seed};
 use super::generic::{GenericFault, GenericSeed, GenericServer, GenericSet, honours};
+use super::{Fault, MockConfig, MockServer, Seed};
 use crate::contract::{Sequence, SpecSet};
 use crate::exec::embedded::{Embedded, Instance, Pending};
 use crate::exec::error::HarnessError;
@@ -208,7 +208,11 @@ impl Embedded for Mocks {
     fn services(&self) -> BTreeSet<String> {
         let mut all = self.generic.services();
         if let Some(v) = &self.vendor {
-            all.extend(v.services().into_iter().filter(|s| self.specs.services.contains_key(s)));
+            all.extend(
+                v.services()
+                    .into_iter()
+                    .filter(|s| self.specs.services.contains_key(s)),
+            );
         }
         all
     }
