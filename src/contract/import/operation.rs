@@ -173,10 +173,17 @@ pub fn build(
         ),
     );
     o.insert("summary".into(), json!(summary_of(&op, method, path)));
-    let source = ext("x-contract-source")
-        .and_then(Value::as_str)
-        .map_or_else(|| doc.file_name(), str::to_string);
-    o.insert("source".into(), json!(source));
+    // Our own export says each operation's source page, and says none when the spec named
+    // none; another document is itself the operation's source.
+    let own_export = doc.root.get("x-contract-services").is_some();
+    let source = match ext("x-contract-source").and_then(Value::as_str) {
+        Some(s) => Some(s.to_string()),
+        None if own_export => None,
+        None => Some(doc.file_name()),
+    };
+    if let Some(source) = source {
+        o.insert("source".into(), json!(source));
+    }
     o.insert("method".into(), json!(method.to_uppercase()));
     o.insert("path".into(), json!(own_path));
     let permissions = match ext("x-contract-permissions") {

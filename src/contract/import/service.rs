@@ -259,7 +259,10 @@ fn service_file(
         Some(v) => v.clone(),
         None => json!([doc.file_name()]),
     };
-    s.insert("sources".into(), sources);
+    // `sources` is optional: an empty list is not written.
+    if sources.as_array().is_none_or(|a| !a.is_empty()) {
+        s.insert("sources".into(), sources);
+    }
 
     if let Some(d) = ext
         .and_then(|e| e.get("description"))
