@@ -1,4 +1,4 @@
-//! Envelope rules (EnOS): the body's `code` tells success from error, whatever the HTTP status;
+//! Envelope rules (`carrier: envelope`): the body's `code` tells success from error, whatever the HTTP status;
 //! an error carried in a 200 is a rejection, and a success needs the success code.
 
 use serde_json::Value;

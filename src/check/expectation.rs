@@ -63,8 +63,8 @@ impl Promises<'_> {
         self.success(obs, None).is_empty()
     }
 
-    /// The documented success; with `fields`, also the success case's field values (EnOS
-    /// `data: true`: the page says `false` means the removal failed).
+    /// The documented success; with `fields`, also the success case's field values (a page
+    /// that says a `false` in the body means the call failed).
     fn success(&self, obs: &Observed, fields: Option<&Map<String, Value>>) -> Vec<Failure> {
         let op = self.op;
         let at = At::op(op, "/success");

@@ -1,6 +1,6 @@
 //! A spec's examples: each checked against its schema (an error when it does not match), and
 //! the page's error examples compared with its error table (warnings: the page contradicts
-//! itself, as the OneAccess unbind page does with `" APP.0006"`).
+//! itself, as a page's example code with surrounding white space does).
 
 use serde_json::Value;
 

@@ -36,7 +36,7 @@ impl SpecSet {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Service {
-    /// Service name (`oneaccess`).
+    /// Service name (`pets`).
     #[serde(rename = "service")]
     pub name: String,
     /// Human title.

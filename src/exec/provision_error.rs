@@ -33,7 +33,7 @@ pub enum ProvisionError {
     /// A request answered another status than the target file expects.
     #[error("{what} failed at {at}: expected status {expected}, got {}\n{exchange}", exchange.status)]
     Status {
-        /// `provisioning oneaccess/org_leaf, request 1`.
+        /// `provisioning pets/pet, request 1`.
         what: String,
         /// `file:line:column` of the request in the target file.
         at: String,

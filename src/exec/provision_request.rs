@@ -37,7 +37,7 @@ pub struct Env<'a> {
 pub struct Place<'a> {
     /// `file:line:column`.
     pub at: &'a str,
-    /// `provisioning oneaccess/org_leaf, request 1`.
+    /// `provisioning pets/pet, request 1`.
     pub what: &'a str,
 }
 

@@ -58,7 +58,7 @@ pub enum Cred {
     Missing,
     /// A credential of the wrong form.
     Malformed,
-    /// A well-formed credential the server never issued (EnOS: a wrong signature).
+    /// A well-formed credential the server never issued (a signed request: a wrong signature).
     Wrong,
     /// An expired credential (the target's `expired` role).
     Expired,

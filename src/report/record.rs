@@ -41,7 +41,7 @@ pub struct Record {
 /// list it as an error, so a run with one is never shown green.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RunError {
-    /// What failed (`teardown of oneaccess/org_leaf`).
+    /// What failed (`teardown of pets/pet`).
     pub name: String,
     /// Why, with the request as curl and the response (already redacted).
     pub message: String,
