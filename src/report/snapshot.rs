@@ -73,10 +73,43 @@ fn replace_fixture_values(s: &str, fixture_values: &BTreeMap<String, String>) ->
     let mut out = s.to_string();
     for (value, name) in pairs {
         if value.len() >= 3 && out.contains(value.as_str()) {
-            out = out.replace(value.as_str(), &format!("[fixture.{name}]"));
+            out = replace_whole(&out, value, &format!("[fixture.{name}]"));
         }
     }
     redact(&out)
+}
+
+/// `s` with every occurrence of `value` that stands on its own replaced: not one inside a
+/// longer word (`note-1` in a generated `note-128` stays, or the record would change with the
+/// generated value).
+fn replace_whole(s: &str, value: &str, with: &str) -> String {
+    let word = |c: char| c.is_alphanumeric() || c == '_' || c == '-';
+    // A percent-escape (`%20`) before the value ends the word before it.
+    let escaped_before = |at: usize| {
+        at >= 3
+            && s.as_bytes().get(at - 3) == Some(&b'%')
+            && s.as_bytes()[at - 2..at].iter().all(u8::is_ascii_hexdigit)
+    };
+    let mut out = String::with_capacity(s.len());
+    let mut done = 0;
+    let mut from = 0;
+    while let Some(found) = s[from..].find(value) {
+        let at = from + found;
+        let end = at + value.len();
+        let before = s[..at].chars().next_back();
+        let after = s[end..].chars().next();
+        let alone = (escaped_before(at) || !before.is_some_and(word)) && !after.is_some_and(word);
+        if alone {
+            out.push_str(&s[done..at]);
+            out.push_str(with);
+            done = end;
+            from = end;
+        } else {
+            from = at + value.chars().next().map_or(1, char::len_utf8);
+        }
+    }
+    out.push_str(&s[done..]);
+    out
 }
 
 fn scrub(v: &Value, key: Option<&str>, fixture_values: &BTreeMap<String, String>) -> Value {
@@ -121,6 +154,17 @@ mod tests {
         let v = json!({"tok-as-key-5f2e": {"x": 1}});
         let s = scrub(&v, None, &BTreeMap::new());
         assert_eq!(s, json!({"[REDACTED]": {"x": 1}}));
+    }
+
+    #[test]
+    fn fixture_values_are_replaced_only_where_they_stand_alone() {
+        assert_eq!(replace_whole("/pets/pet-1", "pet-1", "[p]"), "/pets/[p]");
+        assert_eq!(replace_whole("pet-128", "pet-1", "[p]"), "pet-128");
+        assert_eq!(replace_whole("xpet-1 pet-1.", "pet-1", "[p]"), "xpet-1 [p].");
+        assert_eq!(replace_whole("pet-1pet-1", "pet-1", "[p]"), "pet-1pet-1");
+        assert_eq!(replace_whole("", "pet-1", "[p]"), "");
+        assert_eq!(replace_whole("/%20pet-1%20/", "pet-1", "[p]"), "/%20[p]%20/");
+        assert_eq!(replace_whole("pet-1/pet-1", "pet-1", "[p]"), "[p]/[p]");
     }
 
     #[test]
