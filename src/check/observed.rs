@@ -44,7 +44,9 @@ impl Observed {
 
     /// A top-level body field.
     pub fn field(&self, name: &str) -> Option<&Value> {
-        self.json.as_ref().and_then(|j| j.get(name))
+        self.json
+            .as_ref()
+            .and_then(|j| crate::contract::pointer::get(j, name))
     }
 
     /// The body as text with every registered secret redacted, then cut to `max` characters

@@ -44,7 +44,7 @@ pub fn agree_with_tables(
     let code_field = &service.errors.code_field;
     let msg_field = &service.errors.message_field;
     for (i, ex) in op.error_examples.iter().enumerate() {
-        let Some(code) = ex.body.get(code_field) else {
+        let Some(code) = super::pointer::get(&ex.body, code_field) else {
             continue;
         };
         let ptr = format!("/error_examples/{i}/body/{}", escape_token(code_field));
@@ -54,7 +54,7 @@ pub fn agree_with_tables(
         match (exact, trimmed) {
             (Some(doc), _) => {
                 if let (Some(m), Some(documented)) =
-                    (ex.body.get(msg_field).and_then(Value::as_str), &doc.message)
+                    (super::pointer::get(&ex.body, msg_field).and_then(Value::as_str), &doc.message)
                     && m != documented
                 {
                     warnings.push(warn(file, &format!("/error_examples/{i}/body/{}", escape_token(msg_field)), "example-table", format!("the example's message {m:?} differs from the table's {documented:?} for `{text}`")));

@@ -401,12 +401,13 @@ fn error_entry(e: &DocError, service: &Service) -> Value {
 }
 
 fn error_example(e: &DocError, service: &Service) -> Value {
-    let mut body = Map::new();
-    body.insert(service.errors.code_field.clone(), e.code.clone());
+    let mut body = Value::Object(Map::new());
+    // The fields may be pointers into a nested error object (`/error/code`).
+    let _ = super::pointer::set(&mut body, &service.errors.code_field, e.code.clone());
     if let Some(msg) = &e.message {
-        body.insert(service.errors.message_field.clone(), json!(msg));
+        let _ = super::pointer::set(&mut body, &service.errors.message_field, json!(msg));
     }
-    Value::Object(body)
+    body
 }
 
 fn responses(op: &Operation, service: &Service) -> Value {

@@ -64,6 +64,16 @@ fn prefix(segments: &[String]) -> String {
         .collect()
 }
 
+/// The value `key` names in `body`: a top-level field, or (a key starting with `/`) the value
+/// a JSON pointer names (`/error/code` in `{"error": {"code": …}}`).
+pub fn get<'a>(body: &'a Value, key: &str) -> Option<&'a Value> {
+    if key.starts_with('/') {
+        body.pointer(key)
+    } else {
+        body.get(key)
+    }
+}
+
 /// Sets `key` of `body` to `value`: a top-level field, or the value a pointer names.
 ///
 /// # Errors

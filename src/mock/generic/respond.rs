@@ -141,10 +141,12 @@ impl ErrorShaper {
     }
 
     fn body(&self, code: Value, message: &str) -> Value {
-        let mut m = self.template.clone();
-        m.insert(self.code_field.clone(), code);
-        m.insert(self.message_field.clone(), json!(message));
-        Value::Object(m)
+        let mut body = Value::Object(self.template.clone());
+        // Fields may be pointers into a nested error object (`/error/code`); a template whose
+        // shape cannot hold them (a scalar on the way) keeps its own values.
+        let _ = crate::contract::pointer::set(&mut body, &self.code_field, code);
+        let _ = crate::contract::pointer::set(&mut body, &self.message_field, json!(message));
+        body
     }
 }
 

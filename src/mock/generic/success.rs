@@ -14,10 +14,9 @@ pub fn body(op: &Operation, values: &Values) -> Option<Value> {
     let json_body = op.success.body.json()?;
     let mut body = json_body.example.clone().unwrap_or_else(|| json!({}));
     fill(&mut body, values);
-    if let Value::Object(m) = &mut body {
-        for (k, v) in &op.success.case.fields {
-            m.insert(k.clone(), rendered(v, values));
-        }
+    for (k, v) in &op.success.case.fields {
+        // A field may be a pointer into the body (`/meta/pinned`).
+        let _ = crate::contract::pointer::set(&mut body, k, rendered(v, values));
     }
     Some(body)
 }
@@ -55,13 +54,15 @@ fn fill(v: &mut Value, values: &Values) {
 /// `value` as the JSON type of `like` where it can be (a number stays a number).
 fn typed_like(like: &Value, value: &str) -> Value {
     match like {
+        // A value that is not of the field's type leaves the example's own (a fixture value
+        // `version: note-version-1` never lands in an integer `version`).
         Value::Number(_) => serde_json::from_str::<serde_json::Number>(value)
             .map(Value::Number)
-            .unwrap_or_else(|_| json!(value)),
+            .unwrap_or_else(|_| like.clone()),
         Value::Bool(_) => value
             .parse::<bool>()
             .map(Value::Bool)
-            .unwrap_or_else(|_| json!(value)),
+            .unwrap_or_else(|_| like.clone()),
         _ => json!(value),
     }
 }
