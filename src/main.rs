@@ -423,7 +423,6 @@ fn mock(
 
 fn mutants(specs: &std::path::Path, names: &[String], threads: usize) -> ExitCode {
     use contract_harness::mock::Seed;
-    use contract_harness::mock::embedded::MockFault;
     let loaded = match contract::load(specs) {
         Ok(l) => l,
         Err(e) => {
@@ -432,15 +431,7 @@ fn mutants(specs: &std::path::Path, names: &[String], threads: usize) -> ExitCod
         }
     };
     let seed = std::sync::Arc::new(Seed::builtin());
-    let faults: Result<Vec<MockFault>, _> = if names.is_empty() {
-        contract_harness::mutants::catalogue(&loaded.specs, &seed)
-    } else {
-        names
-            .iter()
-            .map(|n| MockFault::parse(&loaded.specs, n))
-            .collect()
-    };
-    let faults = match faults {
+    let faults = match contract_harness::mutants::chosen(&loaded.specs, &seed, names) {
         Ok(f) => f,
         Err(e) => {
             eprintln!("error: {e}");
@@ -478,9 +469,7 @@ fn mutants(specs: &std::path::Path, names: &[String], threads: usize) -> ExitCod
     {
         eprintln!("harness error: {e}");
     }
-    let ok =
-        clean.failed.is_empty() && clean.errors.is_empty() && runs.iter().all(|r| r.as_expected());
-    if ok {
+    if contract_harness::mutants::all_as_expected(&clean, &runs) {
         ExitCode::SUCCESS
     } else {
         ExitCode::FAILURE

@@ -67,6 +67,33 @@ pub fn catalogue(specs: &SpecSet, seed: &Arc<Seed>) -> Result<Vec<MockFault>, Ha
     Ok(Mocks::new(specs, seed.clone(), &GenericSeed::default(), None)?.catalogue())
 }
 
+/// The faults named `names` (vendor or derived; none: the whole [`catalogue`]).
+///
+/// # Errors
+/// [`HarnessError::Mock`] for an unknown name, or a vendor fault of a service the specs do not
+/// hold (it would change nothing the suite runs).
+pub fn chosen(
+    specs: &SpecSet,
+    seed: &Arc<Seed>,
+    names: &[String],
+) -> Result<Vec<MockFault>, HarnessError> {
+    if names.is_empty() {
+        return catalogue(specs, seed);
+    }
+    names
+        .iter()
+        .map(|n| match MockFault::parse(specs, n)? {
+            MockFault::Vendor(f) if !specs.services.contains_key(f.service()) => {
+                Err(HarnessError::Mock(format!(
+                    "fault `{n}` is the vendor mock's for {}, which these specs do not hold",
+                    f.service()
+                )))
+            }
+            f => Ok(f),
+        })
+        .collect()
+}
+
 /// The cases of `specs` that run on `target`, and those ignored there with the reason: the
 /// harness's own policy (a sequence the generic mock cannot check, a fixture the target
 /// lacks, ...).
@@ -294,6 +321,13 @@ impl SuiteRun {
     }
 }
 
+/// Whether the whole run is as it must be: the correct mock passes every case without harness
+/// errors, every violation is caught and every lenient variant passes (what the command's exit
+/// status says).
+pub fn all_as_expected(clean: &SuiteRun, runs: &[SuiteRun]) -> bool {
+    clean.failed.is_empty() && clean.errors.is_empty() && runs.iter().all(SuiteRun::as_expected)
+}
+
 /// The table: one line per fault with the cases that caught it.
 pub fn table(clean: &SuiteRun, runs: &[SuiteRun]) -> String {
     let mut s = format!(
@@ -372,4 +406,82 @@ pub fn table(clean: &SuiteRun, runs: &[SuiteRun]) -> String {
         ));
     }
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::mock::Fault;
+    use crate::mock::generic::GenericFault;
+
+    fn run(fault: Option<MockFault>, failed: &[&str], diffs: &[&str]) -> SuiteRun {
+        SuiteRun {
+            fault,
+            failed: failed.iter().map(|s| (*s).to_string()).collect(),
+            errors: Vec::new(),
+            diffs: diffs.iter().map(|s| (*s).to_string()).collect(),
+            recorded: BTreeMap::new(),
+            ran: 3,
+            ignored: Vec::new(),
+            elapsed: Duration::ZERO,
+        }
+    }
+
+    #[test]
+    fn a_fault_no_case_notices_fails_the_run() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let specs = crate::contract::load(&root.join("examples/petstore/specs"))
+            .expect("specs")
+            .specs;
+        let derived = MockFault::Generic(GenericFault::catalogue(&specs, "pets").remove(0));
+        let clean = run(None, &[], &[]);
+        let caught = run(
+            Some(derived.clone()),
+            &["pets::get_pet::success::documented"],
+            &[],
+        );
+        let by_diff = run(
+            Some(derived.clone()),
+            &[],
+            &["pets::delete_pet::stateful::x"],
+        );
+        let missed = run(Some(derived.clone()), &[], &[]);
+        assert!(all_as_expected(&clean, &[caught.clone(), by_diff.clone()]));
+        assert!(!all_as_expected(&clean, &[caught.clone(), missed.clone()]));
+        let table = table(&clean, &[caught, missed]);
+        assert!(table.contains("NOT CAUGHT"), "{table}");
+        assert!(table.contains("1 of 2 faults caught"), "{table}");
+        assert!(table.contains(derived.kind()), "{table}");
+        // A lenient variant is a failure when a case fails against it, not when none does.
+        let variant = Some(MockFault::Vendor(Fault::LenientContentType));
+        assert!(all_as_expected(&clean, &[run(variant.clone(), &[], &[])]));
+        assert!(!all_as_expected(&clean, &[run(variant, &["a"], &[])]));
+        assert!(!all_as_expected(&run(None, &["a"], &[]), &[]));
+    }
+
+    #[test]
+    fn the_catalogue_holds_the_vendor_faults_of_the_vendor_services_the_specs_hold() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut specs = crate::contract::load(&root.join("specs"))
+            .expect("specs")
+            .specs;
+        specs.services.retain(|s, _| s == "oneaccess");
+        specs.operations.retain(|o| o.service == "oneaccess");
+        let seed = Arc::new(Seed::builtin());
+        let faults = catalogue(&specs, &seed).expect("catalogue");
+        let want: Vec<MockFault> = Fault::ALL
+            .iter()
+            .filter(|f| f.service() == "oneaccess")
+            .map(|f| MockFault::Vendor(*f))
+            .collect();
+        assert!(want.len() >= 10 && want.len() < Fault::ALL.len());
+        assert_eq!(faults, want);
+        let refused = chosen(&specs, &seed, &["dataarts-missing-code".to_string()]);
+        assert!(
+            matches!(&refused, Err(HarnessError::Mock(m)) if m.contains("dataarts, which these specs do not hold")),
+            "{refused:?}"
+        );
+        let named = chosen(&specs, &seed, &["unbind-success-201".to_string()]).expect("named");
+        assert_eq!(named, vec![MockFault::Vendor(Fault::UnbindStatus201)]);
+    }
 }
