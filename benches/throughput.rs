@@ -179,7 +179,8 @@ fn suite(f: &mut Figures) {
     let cases: Vec<_> = contract_harness::generate::cases(&loaded.specs);
     let mut times = Vec::new();
     for _ in 0..5 {
-        let run = mutants::run_suite(&loaded.specs, &cases, &seed, None, settings, 2);
+        let run =
+            mutants::run_suite(&loaded.specs, &cases, &seed, None, settings, 2).expect("mocks");
         assert!(run.failed.is_empty(), "{:?}", run.failed);
         times.push(run.elapsed);
     }

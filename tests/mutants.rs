@@ -7,6 +7,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use contract_harness::exec::PropSettings;
+use contract_harness::mock::embedded::MockFault;
 use contract_harness::mock::{Fault, Seed};
 use contract_harness::{contract, mutants};
 
@@ -21,7 +22,14 @@ fn every_fault_is_caught_and_the_correct_mock_passes() {
         seed: 0x00C0_FFEE,
         ..PropSettings::default()
     };
-    let (clean, runs) = mutants::run_all(&loaded.specs, &seed, settings, 2, Fault::ALL);
+    let faults: Vec<MockFault> = Fault::ALL.iter().map(|f| MockFault::Vendor(*f)).collect();
+    assert_eq!(
+        mutants::catalogue(&loaded.specs, &seed).expect("catalogue"),
+        faults,
+        "the shipped specs' catalogue is the vendor mock's"
+    );
+    let (clean, runs) =
+        mutants::run_all(&loaded.specs, &seed, settings, 2, &faults).expect("mocks");
     let table = mutants::table(&clean, &runs);
     println!("{table}");
     assert!(
@@ -30,10 +38,10 @@ fn every_fault_is_caught_and_the_correct_mock_passes() {
         clean.failed,
         clean.errors
     );
-    let missed: Vec<&str> = runs
+    let missed: Vec<String> = runs
         .iter()
         .filter(|r| !r.caught())
-        .filter_map(|r| r.fault.map(Fault::name))
+        .filter_map(|r| r.fault.as_ref().map(MockFault::name))
         .collect();
     assert!(missed.is_empty(), "faults not caught: {missed:?}\n{table}");
     // The faults of behaviour the pages leave open are caught by the records, not asserted.
@@ -41,7 +49,10 @@ fn every_fault_is_caught_and_the_correct_mock_passes() {
         Fault::OneaccessExpiredRefused403,
         Fault::UnbindWhitespaceAppIdUnknown,
     ] {
-        let r = runs.iter().find(|r| r.fault == Some(f)).expect("run");
+        let r = runs
+            .iter()
+            .find(|r| r.fault == Some(MockFault::Vendor(f)))
+            .expect("run");
         assert!(r.failed.is_empty(), "{f} is asserted: {:?}", r.failed);
         assert!(!r.diffs.is_empty(), "{f} changes no record");
     }
@@ -69,7 +80,12 @@ fn the_lenient_variant_passes_every_case() {
         seed: 0x00C0_FFEE,
         ..PropSettings::default()
     };
-    let (clean, runs) = mutants::run_all(&loaded.specs, &seed, settings, 2, Fault::VARIANTS);
+    let variants: Vec<MockFault> = Fault::VARIANTS
+        .iter()
+        .map(|f| MockFault::Vendor(*f))
+        .collect();
+    let (clean, runs) =
+        mutants::run_all(&loaded.specs, &seed, settings, 2, &variants).expect("mocks");
     assert!(!Fault::VARIANTS.is_empty());
     for r in &runs {
         assert!(
@@ -82,7 +98,7 @@ fn the_lenient_variant_passes_every_case() {
     }
     let lenient = runs
         .iter()
-        .find(|r| r.fault == Some(Fault::LenientContentType))
+        .find(|r| r.fault == Some(MockFault::Vendor(Fault::LenientContentType)))
         .expect("the lenient run");
     assert!(
         lenient.diffs.contains(
@@ -103,7 +119,10 @@ fn the_lenient_variant_passes_every_case() {
             "dataarts::delete_workspace_users::stateful::mixed_user_ids",
         ),
     ] {
-        let r = runs.iter().find(|r| r.fault == Some(variant)).expect("run");
+        let r = runs
+            .iter()
+            .find(|r| r.fault == Some(MockFault::Vendor(variant)))
+            .expect("run");
         assert!(
             r.diffs.contains(&case.to_string()),
             "{variant}: {:?}",

@@ -11,6 +11,7 @@ use std::sync::Arc;
 use contract_harness::contract;
 use contract_harness::exec::{PropSettings, Target};
 use contract_harness::harness::Suite;
+use contract_harness::mock::embedded::MockFault;
 use contract_harness::mock::{Fault, MockConfig, MockServer, Seed};
 use contract_harness::mutants::{self, SuiteRun};
 use serde_json::json;
@@ -102,7 +103,8 @@ fn every_fault_is_caught_over_a_live_target_with_provisioning() {
                 &format!("mutants-live-{}", f.name()),
                 &mock.base_url(),
             );
-            let mut run = mutants::run_on(&specs, &cases, &t, Some(*f), settings, 2);
+            let mut run =
+                mutants::run_on(&specs, &cases, &t, Some(MockFault::Vendor(*f)), settings, 2);
             run.diffs = run
                 .recorded
                 .iter()
@@ -114,10 +116,10 @@ fn every_fault_is_caught_over_a_live_target_with_provisioning() {
         .collect();
     let table = mutants::table(&clean, &runs);
     println!("{table}");
-    let missed: Vec<&str> = runs
+    let missed: Vec<String> = runs
         .iter()
         .filter(|r| !r.caught())
-        .filter_map(|r| r.fault.map(Fault::name))
+        .filter_map(|r| r.fault.as_ref().map(MockFault::name))
         .collect();
     assert!(
         missed.is_empty(),

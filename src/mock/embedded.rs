@@ -140,6 +140,29 @@ impl MockFault {
             MockFault::Generic(f) => f.name(),
         }
     }
+
+    /// The kind of violation (`not a violation` for a vendor variant).
+    pub fn kind(&self) -> &'static str {
+        match self {
+            MockFault::Vendor(f) => f.kind(),
+            MockFault::Generic(f) => f.kind_word(),
+        }
+    }
+
+    /// Whether it breaks a promise of the specs (every derived fault does; a vendor variant
+    /// does not).
+    pub fn is_violation(&self) -> bool {
+        match self {
+            MockFault::Vendor(f) => f.is_violation(),
+            MockFault::Generic(_) => true,
+        }
+    }
+}
+
+impl From<Fault> for MockFault {
+    fn from(f: Fault) -> Self {
+        MockFault::Vendor(f)
+    }
 }
 
 /// Every mock a run's specs need: the vendor mock for the vendor services the specs hold, the
@@ -191,6 +214,25 @@ impl Mocks {
             specs: specs.clone(),
             auth_instances: tokio::sync::Mutex::new(BTreeMap::new()),
         })
+    }
+
+    /// The faults of these mocks: the vendor mock's violations of the vendor services the
+    /// specs hold, then those derived from every service the generic mock serves.
+    pub fn catalogue(&self) -> Vec<MockFault> {
+        let vendor = Fault::ALL
+            .iter()
+            .filter(|f| {
+                self.is_vendor(f.service()) && self.specs.services.contains_key(f.service())
+            })
+            .map(|f| MockFault::Vendor(*f));
+        vendor
+            .chain(
+                self.generic
+                    .catalogue(&self.specs)
+                    .into_iter()
+                    .map(MockFault::Generic),
+            )
+            .collect()
     }
 
     fn is_vendor(&self, service: &str) -> bool {

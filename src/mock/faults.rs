@@ -95,6 +95,57 @@ faults! {
     LenientIgnoresNonMembers = "lenient-ignores-non-members": "not a violation", "DataArts ignores ids that are not members and removes the others (the page leaves mixed lists open): the suite must pass";
 }
 
+impl Fault {
+    /// The vendor service whose behaviour it changes.
+    pub fn service(self) -> &'static str {
+        use Fault::*;
+        match self {
+            DataartsNoTokenAccepted
+            | DataartsExpiredTokenAccepted
+            | DataartsBadRequest500
+            | DataartsNullElement500
+            | DataartsIsSuccessString
+            | DataartsMissingCode
+            | DataartsPartialRemoval
+            | DataartsIsSuccessFalse
+            | LenientIgnoresNonMembers => "dataarts",
+            EnosNotFoundAsSuccess
+            | EnosPermissionSkipped
+            | EnosSignatureUnchecked
+            | EnosTwoOuUserDeleted
+            | EnosDataRenamed
+            | EnosBadParam500
+            | EnosCodeAsString => "enos",
+            UnbindStatus201
+            | UnbindAccountIdRenamed
+            | UnbindEmptyNamesAccepted
+            | UnbindAppNotFoundCode
+            | UnbindMessageEnglish
+            | UnbindNonAscii500
+            | UnbindPermissionSkipped
+            | DeleteOrgStatus200
+            | DeleteOrgIgnoresChildren
+            | DeleteOrgNotPersisted
+            | DeleteOrgGroupsCode
+            | DeleteOrgHalfDone
+            | DeleteOrgNotFound404
+            | DeleteOrgOrgPermissionSkipped
+            | DeleteOrgRequiresAll
+            | DisableOrgIgnoresUsers
+            | DisableOrgIdNumber
+            | DisableOrgTextPlain
+            | DisableOrgLongId500
+            | DisableOrgNotPersisted
+            | DeleteOrgIgnoresDisabledChildren
+            | OneaccessExpiredRefused403
+            | UnbindWhitespaceAppIdUnknown
+            | UnbindWrongAccountId
+            | LenientContentType
+            | LenientTrimsIds => "oneaccess",
+        }
+    }
+}
+
 impl fmt::Display for Fault {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.name())
@@ -146,5 +197,21 @@ mod tests {
         assert!(Fault::VARIANTS.iter().all(|f| !f.is_violation()));
         assert!(Fault::ALL.iter().all(|f| f.is_violation()));
         assert!("nope".parse::<Fault>().is_err());
+    }
+
+    #[test]
+    fn each_fault_names_its_service() {
+        for f in Fault::ALL.iter().chain(Fault::VARIANTS) {
+            let prefixed = ["dataarts", "enos"]
+                .into_iter()
+                .find(|p| f.name().starts_with(p));
+            match prefixed {
+                Some(p) => assert_eq!(f.service(), p, "{f}"),
+                None if *f == Fault::LenientIgnoresNonMembers => {
+                    assert_eq!(f.service(), "dataarts");
+                }
+                None => assert_eq!(f.service(), "oneaccess", "{f}"),
+            }
+        }
     }
 }

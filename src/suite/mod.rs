@@ -8,4 +8,4 @@ mod run_one;
 
 pub use build::Suite;
 pub use deadline::Deadline;
-pub(crate) use policy::selected;
+pub(crate) use policy::{ignore_reason, selected};

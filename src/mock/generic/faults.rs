@@ -9,7 +9,7 @@ use std::fmt;
 use serde_json::{Value, json};
 
 use super::error::GenericError;
-use crate::contract::{Operation, SpecSet};
+use crate::contract::{Operation, SpecSet, Trigger};
 
 /// What a derived fault does wrong.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -58,7 +58,9 @@ impl GenericFault {
             if op.destructive {
                 out.push(f(FaultKind::ConsumptionNotPersisted));
             }
-            for e in op.errors.iter().filter(|e| !e.not_provokable()) {
+            // An error none of whose triggers the mock acts on (`not_provokable`, `todo`, or
+            // none at all) is never answered: a fault there would change nothing.
+            for e in op.errors.iter().filter(|e| answered(e)) {
                 let code = e.code_text();
                 if e.status.is_some() {
                     out.push(f(FaultKind::ErrorWrongStatus(code.clone())));
@@ -144,6 +146,13 @@ impl fmt::Display for GenericFault {
     }
 }
 
+/// Whether the mock ever answers this error: some trigger of it is one a request can match.
+fn answered(e: &crate::contract::DocError) -> bool {
+    e.all_triggers()
+        .iter()
+        .any(|t| !matches!(t, Trigger::NotProvokable(_) | Trigger::Todo(_)))
+}
+
 /// The first required field of the success body's schema.
 pub fn first_required(op: &Operation) -> Option<String> {
     op.success
@@ -188,5 +197,37 @@ mod tests {
         assert_eq!(other_status(&[204]), 400);
         assert_eq!(other_code(&json!(31400)), json!(31401));
         assert_eq!(other_code(&json!("PET.404")), json!("PET.404.UNDOCUMENTED"));
+    }
+
+    #[test]
+    fn an_error_the_mock_never_answers_has_no_faults() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut specs = crate::contract::load(&root.join("examples/petstore/specs"))
+            .expect("specs")
+            .specs;
+        let names = |specs: &SpecSet| -> Vec<String> {
+            GenericFault::catalogue(specs, "store")
+                .iter()
+                .map(GenericFault::name)
+                .collect()
+        };
+        assert!(names(&specs).contains(&"place_order-ORDER.400-wrong-code".to_string()));
+        let op = specs
+            .operations
+            .iter_mut()
+            .find(|o| o.id == "place_order")
+            .expect("place_order");
+        let e = op
+            .errors
+            .iter_mut()
+            .find(|e| e.code_text() == "ORDER.400")
+            .expect("ORDER.400");
+        e.trigger = Some(Trigger::Todo("which body".into()));
+        let without = names(&specs);
+        assert!(
+            !without.iter().any(|n| n.contains("ORDER.400")),
+            "{without:?}"
+        );
+        assert!(without.contains(&"place_order-ORDER.404-wrong-code".to_string()));
     }
 }
