@@ -53,9 +53,10 @@ pub fn agree_with_tables(
         let trimmed = op.errors.iter().find(|e| e.code_text() == text.trim());
         match (exact, trimmed) {
             (Some(doc), _) => {
-                if let (Some(m), Some(documented)) =
-                    (super::pointer::get(&ex.body, msg_field).and_then(Value::as_str), &doc.message)
-                    && m != documented
+                if let (Some(m), Some(documented)) = (
+                    super::pointer::get(&ex.body, msg_field).and_then(Value::as_str),
+                    &doc.message,
+                ) && m != documented
                 {
                     warnings.push(warn(file, &format!("/error_examples/{i}/body/{}", escape_token(msg_field)), "example-table", format!("the example's message {m:?} differs from the table's {documented:?} for `{text}`")));
                 }

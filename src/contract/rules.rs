@@ -25,6 +25,7 @@ pub fn check(set: &mut SpecSet) -> Found {
         if let Some(file) = service.file.clone() {
             super::auth_rules::check(&service.auth, &file, &mut found.0);
             todo_fixtures(service, &file, &mut found.1);
+            error_fields(service, &file, &mut found.0);
         }
     }
     let mut seen_ids: BTreeMap<String, String> = BTreeMap::new();
@@ -786,6 +787,49 @@ fn todo_fixtures(service: &Service, file: &SourceFile, warnings: &mut Vec<Diagno
                     format!("fixture `{name}` is not described yet: {}", f.description),
                 )
                 .hint("say what the target must hold for it"),
+            );
+        }
+    }
+}
+
+/// The error shape's `code_field` and `message_field` name fields its schema declares (a
+/// top-level property, or a pointer through nested `properties`): a field the schema does not
+/// have is a typo that would fail every error case of a correct server. A schema that declares
+/// no properties says nothing to check against.
+fn error_fields(service: &Service, file: &SourceFile, errors: &mut Vec<Diagnostic>) {
+    let schema = &service.errors.schema.raw;
+    if schema.get("properties").is_none() {
+        return;
+    }
+    for (key, field) in [
+        ("code_field", &service.errors.code_field),
+        ("message_field", &service.errors.message_field),
+    ] {
+        let segments: Vec<String> = match pointer_segments(field) {
+            Some(s) => s,
+            None => vec![field.clone()],
+        };
+        let mut at = schema;
+        let mut found = true;
+        for seg in &segments {
+            match at.get("properties").and_then(|p| p.get(seg)) {
+                Some(next) => at = next,
+                None => {
+                    found = false;
+                    break;
+                }
+            }
+        }
+        if !found {
+            errors.push(
+                err(
+                    file,
+                    &format!("/errors/{key}"),
+                    "error-field",
+                    format!("`{field}` is not a field of the error schema"),
+                )
+                .expected("a property of `errors.schema`, or a JSON pointer through nested properties (`/error/code`)")
+                .hint("a nested field is written as a JSON pointer: `/error/code`"),
             );
         }
     }

@@ -125,7 +125,9 @@ fn check_shape(ctx: &Ctx<'_>, case: &Case, code: &Value) -> Outcome {
     let examples: Vec<&crate::contract::ErrorExample> = op
         .error_examples
         .iter()
-        .filter(|e| crate::contract::pointer::get(&e.body, &service.errors.code_field) == Some(code))
+        .filter(|e| {
+            crate::contract::pointer::get(&e.body, &service.errors.code_field) == Some(code)
+        })
         .collect();
     let mut failures = Vec::new();
     if examples.is_empty() {

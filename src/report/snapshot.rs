@@ -160,10 +160,16 @@ mod tests {
     fn fixture_values_are_replaced_only_where_they_stand_alone() {
         assert_eq!(replace_whole("/pets/pet-1", "pet-1", "[p]"), "/pets/[p]");
         assert_eq!(replace_whole("pet-128", "pet-1", "[p]"), "pet-128");
-        assert_eq!(replace_whole("xpet-1 pet-1.", "pet-1", "[p]"), "xpet-1 [p].");
+        assert_eq!(
+            replace_whole("xpet-1 pet-1.", "pet-1", "[p]"),
+            "xpet-1 [p]."
+        );
         assert_eq!(replace_whole("pet-1pet-1", "pet-1", "[p]"), "pet-1pet-1");
         assert_eq!(replace_whole("", "pet-1", "[p]"), "");
-        assert_eq!(replace_whole("/%20pet-1%20/", "pet-1", "[p]"), "/%20[p]%20/");
+        assert_eq!(
+            replace_whole("/%20pet-1%20/", "pet-1", "[p]"),
+            "/%20[p]%20/"
+        );
         assert_eq!(replace_whole("pet-1/pet-1", "pet-1", "[p]"), "[p]/[p]");
     }
 
