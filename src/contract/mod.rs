@@ -8,6 +8,7 @@ pub mod examples;
 pub mod format;
 pub mod import;
 pub mod load;
+pub mod message;
 pub mod model;
 pub mod openapi;
 pub mod pointer;

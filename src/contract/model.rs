@@ -587,13 +587,38 @@ impl Trigger {
                 for (word, map) in [("query", &c.query), ("header", &c.headers)] {
                     parts.extend(map.iter().map(|(k, v)| match v {
                         Value::Null => format!("{word}_{k}_absent"),
-                        _ => format!("{word}_{k}"),
+                        // The value names the situation: `limit` 0 and 101 are two triggers.
+                        v => format!("{word}_{k}_{}", value_word(v)),
                     }));
                 }
                 parts.join("_")
             }
         }
     }
+}
+
+/// A parameter value of a trigger in a case name: short values as they are (characters other
+/// than letters, digits, `.` and `-` as `_`), an empty one `empty`, a long one `value`.
+fn value_word(v: &Value) -> String {
+    let text = match v {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    };
+    if text.trim().is_empty() {
+        return "empty".into();
+    }
+    if text.chars().count() > 24 {
+        return "value".into();
+    }
+    text.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '.' || c == '-' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect()
 }
 
 /// A body key of a trigger in a case name: a top-level field as it is, a JSON pointer as its
@@ -826,7 +851,16 @@ mod tests {
         );
         assert_eq!(
             t(json!({"input": {"query": {"limit": 0}, "headers": {"X-Id": null}}})).detail(),
-            "query_limit_header_X-Id_absent"
+            "query_limit_0_header_X-Id_absent"
+        );
+        // Two bounds of one parameter are two situations, with two names.
+        assert_eq!(
+            t(json!({"input": {"query": {"limit": 101}}})).detail(),
+            "query_limit_101"
+        );
+        assert_eq!(
+            t(json!({"input": {"headers": {"If-Match": "\"v 1\""}}})).detail(),
+            "header_If-Match__v_1_"
         );
         let c = match t(json!({"input": {"query": {"limit": 0}, "headers": {"X-Id": "a"}}})) {
             Trigger::Input(c) => c,

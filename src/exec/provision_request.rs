@@ -127,7 +127,7 @@ pub async fn send(
         .map_err(|e| ProvisionError::Transport {
             what: place.what.to_string(),
             at: place.at.to_string(),
-            message: e.to_string(),
+            message: super::error::chain(&e),
             curl: shown.clone(),
         })?;
     let s = response.status;
