@@ -107,6 +107,19 @@ pub fn long_string(min: usize, max: usize) -> BoxedStrategy<String> {
         .boxed()
 }
 
+/// `s` cut to at most `max` characters and padded with `a` to at least `min`.
+fn within_lengths(s: String, min: usize, max: Option<usize>) -> String {
+    let mut out: String = match max {
+        Some(m) => s.chars().take(m).collect(),
+        None => s,
+    };
+    let n = out.chars().count();
+    if n < min {
+        out.extend(std::iter::repeat_n('a', min - n));
+    }
+    out
+}
+
 /// Strings of every sort a server meets: plain, non-ASCII, control characters, very long.
 pub fn any_string() -> BoxedStrategy<String> {
     prop_oneof![
@@ -150,6 +163,13 @@ pub fn valid_value(schema: &Value) -> BoxedStrategy<Value> {
     if let Some(c) = schema.get("const") {
         return Just(c.clone()).boxed();
     }
+    if let Some(values) = schema
+        .get("enum")
+        .and_then(Value::as_array)
+        .filter(|v| !v.is_empty())
+    {
+        return proptest::sample::select(values.clone()).boxed();
+    }
     let types = types_of(schema);
     let choices: Vec<BoxedStrategy<Value>> = types
         .iter()
@@ -161,13 +181,43 @@ pub fn valid_value(schema: &Value) -> BoxedStrategy<Value> {
                     .cloned()
                     .unwrap_or(json!({"type": "string"}));
                 let min = schema.get("minItems").and_then(Value::as_u64).unwrap_or(0) as usize;
-                vec(valid_value(&items), min..min + 4)
+                let max = schema
+                    .get("maxItems")
+                    .and_then(Value::as_u64)
+                    .map_or(min + 3, |m| (m as usize).clamp(min, min + 3));
+                vec(valid_value(&items), min..=max)
                     .prop_map(Value::Array)
                     .boxed()
             }
-            "string" => any_string().prop_map(Value::String).boxed(),
+            "string" => {
+                // Within the schema's lengths: a valid input is valid (over-long text is what
+                // the invalid cases send).
+                let min = schema.get("minLength").and_then(Value::as_u64).unwrap_or(0) as usize;
+                let max = schema
+                    .get("maxLength")
+                    .and_then(Value::as_u64)
+                    .map(|m| m as usize);
+                any_string()
+                    .prop_map(move |s| within_lengths(s, min, max))
+                    .prop_map(Value::String)
+                    .boxed()
+            }
             "boolean" => any::<bool>().prop_map(Value::Bool).boxed(),
-            "integer" => any::<i32>().prop_map(|i| json!(i)).boxed(),
+            "integer" => {
+                let lo = schema
+                    .get("minimum")
+                    .and_then(Value::as_i64)
+                    .unwrap_or(i64::from(i32::MIN));
+                let hi = schema
+                    .get("maximum")
+                    .and_then(Value::as_i64)
+                    .unwrap_or(i64::from(i32::MAX));
+                if lo <= hi {
+                    (lo..=hi).prop_map(|i| json!(i)).boxed()
+                } else {
+                    any::<i32>().prop_map(|i| json!(i)).boxed()
+                }
+            }
             "number" => (-1e9f64..1e9).prop_map(|f| json!(f)).boxed(),
             _ => Just(Value::Null).boxed(),
         })
@@ -616,6 +666,25 @@ mod tests {
     fn unbind_schema() -> Value {
         json!({"type": "object", "required": ["user_names"],
                "properties": {"user_names": {"type": "array", "minItems": 1, "items": {"type": "string"}}}})
+    }
+
+    #[test]
+    fn valid_values_keep_the_schemas_bounds() {
+        let schema = json!({"type": "object", "required": ["t", "n", "e", "l"], "properties": {
+            "t": {"type": "string", "minLength": 2, "maxLength": 5},
+            "n": {"type": "integer", "minimum": 1, "maximum": 100},
+            "e": {"enum": ["a", "b"]},
+            "l": {"type": "array", "maxItems": 1, "items": {"type": "boolean"}}
+        }});
+        let validator = jsonschema::draft202012::new(&schema).expect("schema");
+        let mut runner = proptest::test_runner::TestRunner::deterministic();
+        for _ in 0..200 {
+            let v = valid_value(&schema)
+                .new_tree(&mut runner)
+                .expect("tree")
+                .current();
+            assert!(validator.is_valid(&v), "{v}");
+        }
     }
 
     #[test]
