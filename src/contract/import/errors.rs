@@ -54,8 +54,27 @@ fn normalized(name: &str) -> String {
 }
 
 /// The code and message fields of an error schema: one string or integer property named like
-/// a code and one string property named like a message.
+/// a code and one string property named like a message; or, when the schema nests them in an
+/// object property (`{"error": {"code", "message"}}`), JSON pointers to them (`/error/code`).
 pub fn fields_of(schema: &Value) -> Option<(String, String)> {
+    if let Some(top) = flat_fields_of(schema) {
+        return Some(top);
+    }
+    schema
+        .get("properties")?
+        .as_object()?
+        .iter()
+        .find_map(|(name, sub)| {
+            let (c, m) = flat_fields_of(sub)?;
+            let esc = |s: &str| s.replace('~', "~0").replace('/', "~1");
+            Some((
+                format!("/{}/{}", esc(name), esc(&c)),
+                format!("/{}/{}", esc(name), esc(&m)),
+            ))
+        })
+}
+
+fn flat_fields_of(schema: &Value) -> Option<(String, String)> {
     let props = schema.get("properties")?.as_object()?;
     let typed = |p: &Value, types: &[&str]| match p.get("type") {
         Some(Value::String(t)) => types.contains(&t.as_str()),
@@ -166,8 +185,7 @@ pub fn from_responses(responses: &[ErrorResponse], shape: &Shape) -> OpErrors {
         let status: Option<u16> = r.status.parse().ok();
         let mut coded = false;
         for (ex, at) in &r.examples {
-            let Some(code) = ex
-                .get(&shape.code_field)
+            let Some(code) = crate::contract::pointer::get(ex, &shape.code_field)
                 .filter(|c| c.is_string() || c.is_i64() || c.is_u64())
             else {
                 continue;
@@ -183,7 +201,9 @@ pub fn from_responses(responses: &[ErrorResponse], shape: &Shape) -> OpErrors {
             let mut e = Map::new();
             e.insert("code".into(), code.clone());
             e.insert("status".into(), json!(status));
-            if let Some(m) = ex.get(&shape.message_field).and_then(Value::as_str) {
+            if let Some(m) =
+                crate::contract::pointer::get(ex, &shape.message_field).and_then(Value::as_str)
+            {
                 e.insert("message".into(), json!(m));
             }
             if !r.description.is_empty() {
@@ -288,6 +308,14 @@ mod tests {
         assert_eq!(fields_of(&s), Some(("code".into(), "message".into())));
         let s = json!({"properties": {"code": {"type": "object"}, "message": {"type": "string"}}});
         assert_eq!(fields_of(&s), None, "a code must be a string or an integer");
+        let s = json!({"properties": {"error": {"type": "object", "properties": {
+            "code": {"type": "string"}, "message": {"type": "string"}
+        }}}});
+        assert_eq!(
+            fields_of(&s),
+            Some(("/error/code".into(), "/error/message".into())),
+            "nested fields are pointers"
+        );
     }
 
     #[test]

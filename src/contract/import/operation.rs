@@ -345,16 +345,23 @@ pub fn build(
             c.add("/success/status", "Several 2xx responses: any of them.");
         }
     }
-    for s in &statuses {
-        let rat = format!("{at}/responses/{s}/content");
-        if let Some((media, mat)) = op
-            .pointer(&format!("/responses/{s}/content"))
-            .and_then(|ct| json_media(ct, &rat))
-        {
-            success_body = body_of(media, &mat);
-            c.add("/success/body", format!("From {mat}."));
-            break;
-        }
+    // The body of the first 2xx response with an example (schema and example then agree), or
+    // else of the first with a JSON body.
+    let with_body: Vec<(&Value, String)> = statuses
+        .iter()
+        .filter_map(|s| {
+            let rat = format!("{at}/responses/{s}/content");
+            op.pointer(&format!("/responses/{s}/content"))
+                .and_then(|ct| json_media(ct, &rat))
+        })
+        .collect();
+    let chosen = with_body
+        .iter()
+        .find(|(media, mat)| !examples_of(media, mat).is_empty())
+        .or_else(|| with_body.first());
+    if let Some((media, mat)) = chosen {
+        success_body = body_of(media, mat);
+        c.add("/success/body", format!("From {mat}."));
     }
     if let Some(ct) = ext("x-contract-success-content-type") {
         success.insert("content_type".into(), ct.clone());

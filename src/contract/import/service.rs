@@ -291,10 +291,19 @@ fn service_file(
                 "/credentials",
                 "TODO: the credential roles the harness needs (`default` calls every operation).",
             );
-            json!({"default": {
+            let grants = security::scopes(doc, notes)?;
+            let mut roles = json!({"default": {
                 "description": "TODO: the credential every case uses",
-                "grants": security::scopes(doc, notes)?,
-            }})
+                "grants": grants,
+            }});
+            // The refused-permission cases need a credential lacking the scopes.
+            if !grants.is_empty() {
+                roles["no_scopes"] = json!({
+                    "description": "TODO: a credential granted none of the scopes",
+                    "grants": [],
+                });
+            }
+            roles
         }
     };
     s.insert("credentials".into(), credentials);
