@@ -2,8 +2,10 @@
 //! second under a mixed load of the five operations from a real load generator (`wrk`); the
 //! full suite's wall time (embedded, and over the live path with static pools or with
 //! provisioning); and the runner's sustained request rate next to `wrk` on the same
-//! server and request. Run with `cargo bench`; needs `wrk` (`apt-get install wrk`) for the
-//! load-generator figures.
+//! server and request; the wall time of the binary's `contract-harness run` over the embedded
+//! mocks, for the shipped specs (vendor mock) and for `examples/petstore/specs` (generic mock);
+//! with `BENCH_BUILD=1`, the time of `cargo build` after touching `src/lib.rs`. Run with
+//! `cargo bench`; needs `wrk` (`apt-get install wrk`) for the load-generator figures.
 
 use std::path::Path;
 use std::process::Command;
@@ -192,6 +194,69 @@ fn suite(f: &mut Figures) {
             settings.cases
         ),
         times[2].as_secs_f64() * 1000.0,
+    );
+}
+
+/// The wall time of one `contract-harness run --specs SPECS` from `cwd` as a user starts it (the
+/// bench profile's binary, a process of its own: specs read, cases generated, the embedded mocks
+/// started, every case run, snapshots compared with `CI=true`), median of 5; and its case count.
+fn suite_process(f: &mut Figures, cwd: &Path, shown: &str, specs: &str, what: &str) {
+    let mut times = Vec::new();
+    let mut cases = String::new();
+    for _ in 0..5 {
+        let start = Instant::now();
+        let out = Command::new(env!("CARGO_BIN_EXE_contract-harness"))
+            .args(["run", "--specs", specs])
+            .current_dir(cwd)
+            .env("CI", "true")
+            .env_remove("CONTRACT_BASE_URL")
+            .env_remove("CONTRACT_TARGET")
+            .env_remove("CONTRACT_MOCK_FAULT")
+            .output()
+            .expect("contract-harness run");
+        times.push(start.elapsed());
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(out.status.success(), "{what}: {stdout}");
+        cases = stdout
+            .lines()
+            .find_map(|l| l.strip_prefix("running ")?.strip_suffix(" tests"))
+            .unwrap_or("?")
+            .to_string();
+    }
+    times.sort();
+    f.add(
+        &format!(
+            "`{shown}contract-harness run --specs {specs}` over the embedded {what} ({cases} cases, whole process, CI=true), ms (median of 5)"
+        ),
+        times[2].as_secs_f64() * 1000.0,
+    );
+}
+
+/// With `BENCH_BUILD=1`: the wall time of `cargo build` (dev profile, the crate's library and
+/// binary) after touching `src/lib.rs`, dependencies already built: the rebuild a developer
+/// waits for after an edit before `cargo run -- run`. Not a cold build.
+fn build(f: &mut Figures) {
+    if std::env::var("BENCH_BUILD").as_deref() != Ok("1") {
+        return;
+    }
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let lib = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/lib.rs");
+    let file = std::fs::File::options()
+        .append(true)
+        .open(&lib)
+        .expect("src/lib.rs");
+    file.set_modified(std::time::SystemTime::now())
+        .expect("touch src/lib.rs");
+    let start = Instant::now();
+    let status = Command::new(cargo)
+        .args(["build", "--quiet"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .status()
+        .expect("cargo build");
+    assert!(status.success(), "cargo build failed");
+    f.add(
+        "`cargo build` (dev profile) after touching src/lib.rs, dependencies built, s",
+        start.elapsed().as_secs_f64(),
     );
 }
 
@@ -641,6 +706,16 @@ fn main() {
         standalone(&mut f, &dir);
         load(&mut f, &dir);
         suite(&mut f);
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        suite_process(&mut f, root, "", "specs", "vendor mock");
+        suite_process(
+            &mut f,
+            &root.join("examples/petstore"),
+            "cd examples/petstore && ",
+            "specs",
+            "generic mock",
+        );
+        build(&mut f);
         live_paths(&mut f, &dir);
         runner_rate(&mut f, &dir);
     }

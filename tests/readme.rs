@@ -129,6 +129,15 @@ fn no_link_or_path_leaves_the_repository() {
             );
             continue;
         }
+        // A link to a file of the repository (the example's walkthrough): it must exist there.
+        if !p.contains("../") && !p.starts_with(['/', '~', '$']) {
+            let resolved = root()
+                .join(&p)
+                .canonicalize()
+                .unwrap_or_else(|e| panic!("the README links to {p}, which is missing: {e}"));
+            assert!(resolved.starts_with(&repo), "{p} leaves the repository");
+            continue;
+        }
         // The one relative path the README shows is a spec's schema pointer, relative to
         // `specs/<service>/`: it must land inside the repository.
         let path = p
@@ -148,7 +157,14 @@ fn repository_paths_named_in_the_readme_exist() {
     let mut missing = Vec::new();
     for span in text.split('`').skip(1).step_by(2) {
         let top = [
-            "src/", "specs/", "tests/", "mock/", "schema/", "benches/", ".ci/",
+            "src/",
+            "specs/",
+            "tests/",
+            "mock/",
+            "schema/",
+            "benches/",
+            ".ci/",
+            "examples/",
         ];
         let plain = !span.contains(['<', '>', '{', '}', '*', ' ']) && !span.contains("...");
         if plain && top.iter().any(|t| span.starts_with(t)) && !root().join(span).exists() {
