@@ -807,6 +807,48 @@ fn no_type_is_deserialized_untagged() {
     );
 }
 
+/// Where a vendor may be named in `src/`: its hand-written mock and its signer. Elsewhere
+/// (outside unit tests) the code knows auth schemes, signers by name and specs, never a vendor.
+const VENDOR_ALLOWED: &[&str] = &["src/mock/vendor/", "src/exec/auth/signer/"];
+
+/// The signer's name is data (`signer: enos_apim`): the files that name the signer enum.
+const SIGNER_NAME_ALLOWED: &[&str] = &["src/contract/auth.rs"];
+
+#[test]
+fn no_vendor_is_named_outside_its_mock_and_its_signer() {
+    let tree = tree();
+    let mut found = Vec::new();
+    for file in tree.files.keys() {
+        if VENDOR_ALLOWED.iter().any(|a| file.starts_with(a)) {
+            continue;
+        }
+        let src = std::fs::read_to_string(tree.root.join(file)).unwrap_or_default();
+        // Unit tests may load the shipped specs by name.
+        let code = src.split("#[cfg(test)]").next().unwrap_or_default();
+        for (i, line) in code.lines().enumerate() {
+            let lower = line.to_lowercase();
+            let signer_only = SIGNER_NAME_ALLOWED.contains(&file.as_str())
+                && !lower.contains("oneaccess")
+                && !lower.contains("dataarts")
+                && !lower.contains("huawei");
+            let named = ["oneaccess", "dataarts", "huawei", "enos"].iter().any(|v| {
+                lower.match_indices(v).any(|(at, _)| {
+                    let before = lower[..at].chars().next_back();
+                    !before.is_some_and(char::is_alphabetic)
+                })
+            });
+            if named && !signer_only {
+                found.push(format!("{file}:{}: {}", i + 1, line.trim()));
+            }
+        }
+    }
+    assert!(
+        found.is_empty(),
+        "vendor names outside src/mock/vendor/ and the signer module:\n  {}",
+        found.join("\n  ")
+    );
+}
+
 #[test]
 fn the_graph_sees_the_imports_it_must_see() {
     // The checks above are only as good as the parse: known edges of each form must appear.

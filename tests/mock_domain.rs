@@ -3,8 +3,8 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use contract_harness::mock::enos::domain::{Enos, Relaxed as EnosRelaxed};
-use contract_harness::mock::oneaccess::domain::{OneAccess, Org, Relaxed};
+use contract_harness::mock::vendor::enos::domain::{Enos, Relaxed as EnosRelaxed};
+use contract_harness::mock::vendor::oneaccess::domain::{OneAccess, Org, Relaxed};
 use proptest::prelude::*;
 
 /// A random organization forest: each org's parent is an earlier org, or none.
@@ -257,7 +257,7 @@ proptest! {
         members in proptest::collection::btree_set("[a-d]", 0..4),
         ids in proptest::collection::vec("[a-f]", 0..5),
     ) {
-        use contract_harness::mock::dataarts::domain::DataArts;
+        use contract_harness::mock::vendor::dataarts::domain::DataArts;
         let mut state = DataArts::default();
         state.projects.insert("p".into(), BTreeMap::from([("w".to_string(), members.clone())]));
         let before = state.clone();

@@ -33,17 +33,17 @@ pub const LICENSES: &[License] = &[
             "service:errors.schema",
             "operation:error_examples[].body",
         ],
-        page: "the return-parameter table and examples; the error examples' fields (error_code/error_msg, the EnOS envelope)",
+        page: "the return-parameter table and examples; the error examples' fields (the code and message fields, or an envelope's code)",
     },
     License {
         rule: "success_fields",
         fields: &["operation:success.case.fields"],
-        page: "a sentence fixing a success value (EnOS: \"false indicates that removal of the user failed\"; DataArts' example is_success true), or a return parameter named like a request value (unbind's account_id, disable's org_id)",
+        page: "a sentence fixing a success value (\"false indicates that removal of the user failed\", an example's is_success true), or a return parameter named like a request value (an account_id or org_id the request sent)",
     },
     License {
         rule: "envelope",
         fields: &["service:errors.success_code"],
-        page: "EnOS's return sample: code 0 with data true is the success",
+        page: "an envelope page's return sample: its success code with the documented data is the success",
     },
     License {
         rule: "error_code",
@@ -87,7 +87,7 @@ pub const LICENSES: &[License] = &[
             "operation:errors[].status",
             "service:errors.carrier",
         ],
-        page: "the statuses the page documents, or the EnOS envelope",
+        page: "the statuses the page documents, or the envelope",
     },
     License {
         rule: "not_a_server_error",
@@ -95,7 +95,7 @@ pub const LICENSES: &[License] = &[
             "operation:request",
             "operation:errors[].triggers[].not_provokable",
         ],
-        page: "a 5xx is the server's own failure (DataArts: \"Internal server error\"), never the answer to a client's request",
+        page: "a 5xx is the server's own failure, never the answer to a client's request",
     },
     License {
         rule: "flaky",

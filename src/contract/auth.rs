@@ -244,6 +244,13 @@ pub enum SignerName {
 }
 
 impl SignerName {
+    /// The name as written in `service.yaml`.
+    pub fn name(self) -> &'static str {
+        match self {
+            SignerName::EnosApim => "enos_apim",
+        }
+    }
+
     /// The headers the signer puts on every request.
     pub fn headers(self) -> &'static [&'static str] {
         match self {

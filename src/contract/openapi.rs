@@ -192,7 +192,7 @@ fn security_schemes(service: &Service) -> Vec<(String, Value)> {
                     format!("{n}_{}", h.replace('-', "_")),
                     json!({
                         "type": "apiKey", "in": "header", "name": h,
-                        "description": format!("EnOS API gateway header; token from POST {}", signed.token_path)
+                        "description": format!("header of the {} request signer; token from POST {}", signed.signer.name(), signed.token_path)
                     }),
                 )
             })

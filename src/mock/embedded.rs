@@ -1,5 +1,5 @@
-//! The mocks as an embedded target. The hand-written vendor mock serves OneAccess, DataArts
-//! and EnOS (every fresh instance all three, with fresh state, sharing one token store, so a
+//! The mocks as an embedded target. The hand-written vendor mocks (`vendor/`) serve the
+//! shipped vendors' services (every fresh instance all three, with fresh state, sharing one token store, so a
 //! token obtained once opens every instance); the spec-driven generic mock serves every other
 //! service of the run's specs, each on instances of its own.
 
@@ -8,18 +8,18 @@ use std::sync::Arc;
 
 use tokio::sync::OnceCell;
 
-use super::auth::Tokens;
 use super::generic::{GenericFault, GenericSeed, GenericServer, GenericSet, honours};
-use super::{Fault, MockConfig, MockServer, Seed};
+use super::vendor::SERVICES;
+use super::vendor::auth::Tokens;
+use super::vendor::faults::Fault;
+use super::vendor::seed::Seed;
+use super::vendor::server::{MockConfig, MockServer};
 use crate::contract::{Sequence, SpecSet};
 use crate::exec::embedded::{Embedded, Instance, Pending};
 use crate::exec::error::HarnessError;
 use crate::exec::target::Target;
 use crate::exec::values::Values;
 use crate::settings::Settings;
-
-/// The services the vendor mock implements.
-pub const SERVICES: [&str; 3] = ["dataarts", "enos", "oneaccess"];
 
 /// The vendor mock over a seed, with an optional fault switched on in every instance.
 pub struct VendorMock {

@@ -1,21 +1,17 @@
-//! The embedded mock: a stateful implementation of the five documented endpoints and the
-//! vendors' credential flows, with a catalogue of deliberate faults.
+//! The mocks: the hand-written reference mocks of the shipped vendors (`vendor/`) and the
+//! spec-driven generic mock of every other service (`generic/`), both embedded targets of the
+//! harness (`embedded.rs`) and standalone mocks for client developers. They share the
+//! connection handling (`serve.rs`) and response helpers (`respond.rs`).
 
-pub mod auth;
-pub mod control;
-pub mod dataarts;
 pub mod embedded;
-pub mod enos;
-pub mod faults;
 pub mod generic;
-pub mod oneaccess;
-pub mod request;
 pub mod respond;
-pub mod seed;
 pub mod serve;
-pub mod server;
+pub mod vendor;
 
-pub use faults::Fault;
-pub use seed::Seed;
 pub use serve::ServeLimits;
-pub use server::{MockConfig, MockServer};
+pub use vendor::faults::Fault;
+pub use vendor::seed::Seed;
+pub use vendor::server::{MockConfig, MockServer};
+// The vendor mocks' modules at the paths tests and tools have used.
+pub use vendor::{auth, control, faults, request, seed, server};

@@ -3,6 +3,9 @@
 //! number of connections are served at once (the others wait in the listen queue), and a stop
 //! closes idle keep-alive connections and lets requests under way finish.
 
+/// Largest request body accepted (bytes).
+pub const DEFAULT_BODY_LIMIT: usize = 1 << 20;
+
 use std::sync::Arc;
 use std::time::Duration;
 

@@ -13,7 +13,7 @@ use super::request::Incoming;
 use super::seed::{EXPIRED_ROLE, derived_hex};
 use crate::contract::auth::{AuthScheme, ClientAuth, Endpoint, KeyLocation, TokenSource};
 use crate::contract::pointer;
-use crate::mock::seed::Values;
+use crate::exec::values::Values;
 
 /// Why a credential is refused (401).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -6,7 +6,7 @@ pub enum GenericError {
     /// The spec set has no such service.
     #[error("no service `{0}` in the specs")]
     UnknownService(String),
-    /// The service signs its requests: only the hand-written EnOS mock verifies signatures.
+    /// The service signs its requests: only a hand-written vendor mock verifies signatures.
     #[error(
         "service `{service}` uses the `signed` auth scheme (signer {signer}): the generic mock does not verify request signatures; the hand-written vendor mock serves it"
     )]

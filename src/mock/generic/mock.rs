@@ -21,7 +21,7 @@ use super::triggers::{self, Context};
 use super::values::request_values;
 use crate::contract::auth::AuthScheme;
 use crate::contract::{DocError, Operation, Service, SpecSet, Trigger};
-use crate::mock::seed::Values;
+use crate::exec::values::Values;
 
 /// What the instances of one service's generic mock share.
 #[derive(Debug)]
@@ -52,7 +52,7 @@ impl GenericMock {
     /// The mock of `service` over `seed` (what it leaves out is generated), with `fault` on.
     ///
     /// # Errors
-    /// An unknown service, a `signed` one (only the hand-written EnOS mock verifies
+    /// An unknown service, a `signed` one (only a hand-written vendor mock verifies
     /// signatures), a seed naming what the specs do not declare, a schema that does not compile.
     pub fn new(
         specs: &SpecSet,

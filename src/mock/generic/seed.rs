@@ -21,7 +21,7 @@ use sha2::{Digest, Sha256};
 use super::error::GenericError;
 use crate::contract::auth::AuthScheme;
 use crate::contract::{Operation, Service, SpecSet};
-use crate::mock::seed::Values;
+use crate::exec::values::Values;
 
 /// The role whose credential the mock knows as expired (token-issuing schemes).
 pub const EXPIRED_ROLE: &str = "expired";

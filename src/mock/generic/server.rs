@@ -18,8 +18,8 @@ use super::request::Incoming;
 use super::respond::Answer;
 use super::state::State;
 use crate::mock::respond::{self as vendor_respond, BodyError};
+use crate::mock::serve::DEFAULT_BODY_LIMIT;
 use crate::mock::serve::{ServeLimits, serve};
-use crate::mock::server::DEFAULT_BODY_LIMIT;
 
 /// One instance: the shared mock and this instance's state.
 #[derive(Debug)]

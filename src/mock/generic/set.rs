@@ -12,7 +12,7 @@ use super::seed::GenericSeed;
 use super::server::GenericServer;
 use crate::contract::SpecSet;
 use crate::contract::auth::AuthScheme;
-use crate::mock::seed::Values;
+use crate::exec::values::Values;
 
 /// Generic mocks by service.
 #[derive(Debug, Clone, Default)]

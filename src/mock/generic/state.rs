@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::mock::seed::Values;
+use crate::exec::values::Values;
 
 /// Live fixture instances of one service, fresh per instance of the mock.
 #[derive(Debug, Clone, Default)]

@@ -6,7 +6,7 @@ use serde_json::{Map, Value, json};
 
 use super::values::{render, scalar_text};
 use crate::contract::Operation;
-use crate::mock::seed::Values;
+use crate::exec::values::Values;
 
 /// The success body for a request whose values (its own, over its fixture's) are `values`;
 /// `None` for an operation whose success has no body.

@@ -12,7 +12,7 @@ use super::request::Incoming;
 use super::state::State;
 use super::values::scalar_text;
 use crate::contract::{InputChange, Operation, Trigger};
-use crate::mock::seed::Values;
+use crate::exec::values::Values;
 
 /// What a trigger is matched against.
 #[derive(Debug, Clone, Copy)]

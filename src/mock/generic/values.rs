@@ -9,7 +9,7 @@ use serde_json::Value;
 use super::auth::one_placeholder;
 use super::request::Incoming;
 use crate::contract::{Operation, ParamIn};
-use crate::mock::seed::Values;
+use crate::exec::values::Values;
 
 /// A JSON scalar as the text a fixture value would be.
 pub fn scalar_text(v: &Value) -> Option<String> {

@@ -9,11 +9,11 @@ use axum::response::Response;
 use serde_json::{Value, json};
 
 use super::domain::{OaError, Relaxed};
-use crate::mock::auth::{Refusal, Vendor, lock};
-use crate::mock::faults::Fault;
-use crate::mock::request::Req;
 use crate::mock::respond;
-use crate::mock::server::AppState;
+use crate::mock::vendor::auth::{Refusal, Vendor, lock};
+use crate::mock::vendor::faults::Fault;
+use crate::mock::vendor::request::Req;
+use crate::mock::vendor::server::AppState;
 
 fn error(status: u16, code: &str, msg: &str) -> Response {
     respond::json(status, &json!({"error_code": code, "error_msg": msg}))

@@ -21,12 +21,11 @@ use super::enos::domain::Enos;
 use super::faults::{Fault, Faults};
 use super::oneaccess::domain::OneAccess;
 use super::request::Req;
-use super::respond::{self, BodyError};
 use super::seed::Seed;
 use super::{dataarts, enos, oneaccess};
+use crate::mock::respond::{self, BodyError};
 
-/// Largest request body accepted (bytes).
-pub const DEFAULT_BODY_LIMIT: usize = 1 << 20;
+pub use crate::mock::serve::DEFAULT_BODY_LIMIT;
 
 /// How to build a mock.
 #[derive(Debug, Clone)]
@@ -42,7 +41,7 @@ pub struct MockConfig {
     /// Token store to share with other instances (a new one when `None`).
     pub tokens: Option<Arc<Tokens>>,
     /// Header-read timeout and connection limit.
-    pub limits: super::serve::ServeLimits,
+    pub limits: crate::mock::serve::ServeLimits,
 }
 
 impl MockConfig {
@@ -54,7 +53,7 @@ impl MockConfig {
             log: false,
             body_limit: DEFAULT_BODY_LIMIT,
             tokens: None,
-            limits: super::serve::ServeLimits::default(),
+            limits: crate::mock::serve::ServeLimits::default(),
         }
     }
 }
@@ -260,7 +259,7 @@ impl MockServer {
         state.control.enable(addr.ip().is_loopback());
         let app = router(state.clone(), config.log);
         let (tx, rx) = oneshot::channel::<()>();
-        tokio::spawn(super::serve::serve(listener, app, config.limits, rx));
+        tokio::spawn(crate::mock::serve::serve(listener, app, config.limits, rx));
         Ok(Self {
             addr,
             state,

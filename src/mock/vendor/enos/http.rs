@@ -8,11 +8,11 @@ use axum::response::Response;
 use serde_json::{Value, json};
 
 use super::domain::{EnosError, Relaxed};
-use crate::mock::auth::{Refusal, Vendor, enos_params_data, lock, sha256_hex};
-use crate::mock::faults::Fault;
-use crate::mock::request::Req;
 use crate::mock::respond;
-use crate::mock::server::AppState;
+use crate::mock::vendor::auth::{Refusal, Vendor, enos_params_data, lock, sha256_hex};
+use crate::mock::vendor::faults::Fault;
+use crate::mock::vendor::request::Req;
+use crate::mock::vendor::server::AppState;
 
 fn token_status(status: i64, msg: &str) -> Response {
     respond::json(

@@ -2,7 +2,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::mock::seed::DataArtsSeed;
+use crate::mock::vendor::seed::DataArtsSeed;
 
 /// A rejected request: DAYU.4402 with its detail.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -3,7 +3,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::mock::seed::EnosSeed;
+use crate::mock::vendor::seed::EnosSeed;
 
 /// A documented EnOS error.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

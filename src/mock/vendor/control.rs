@@ -16,8 +16,8 @@ use super::dataarts::domain::DataArts;
 use super::enos::domain::Enos;
 use super::oneaccess::domain::OneAccess;
 use super::request::Req;
-use super::respond;
 use super::seed::{Seed, Values};
+use crate::mock::respond;
 
 /// The part of a mock's state the control plane touches (the server lends it, so that this
 /// module does not import the server back).

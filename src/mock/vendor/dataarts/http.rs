@@ -7,11 +7,11 @@ use axum::http::{HeaderValue, Method};
 use axum::response::Response;
 use serde_json::{Value, json};
 
-use crate::mock::auth::{Refusal, Vendor, lock};
-use crate::mock::faults::Fault;
-use crate::mock::request::Req;
 use crate::mock::respond;
-use crate::mock::server::AppState;
+use crate::mock::vendor::auth::{Refusal, Vendor, lock};
+use crate::mock::vendor::faults::Fault;
+use crate::mock::vendor::request::Req;
+use crate::mock::vendor::server::AppState;
 
 fn bad_request(st: &AppState, detail: &str) -> Response {
     let msg = format!("The operation failed, detail msg {detail}.");

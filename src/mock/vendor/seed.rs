@@ -7,7 +7,7 @@ use std::path::Path;
 use serde::Deserialize;
 
 /// The built-in seed.
-pub const DEFAULT_SEED: &str = include_str!("../../mock/seed.yaml");
+pub const DEFAULT_SEED: &str = include_str!("../../../mock/seed.yaml");
 
 /// Values by name (`org_id: org-leaf`).
 pub type Values = BTreeMap<String, String>;

@@ -6,7 +6,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::mock::seed::OneAccessSeed;
+use crate::mock::vendor::seed::OneAccessSeed;
 
 /// A documented OneAccess error.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
