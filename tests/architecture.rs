@@ -790,7 +790,8 @@ fn no_type_is_deserialized_untagged() {
     let tree = tree();
     let mut found = Vec::new();
     for file in tree.files.keys() {
-        let src = std::fs::read_to_string(tree.root.join(file)).unwrap_or_default();
+        let src =
+            std::fs::read_to_string(tree.root.join(file)).unwrap_or_else(|e| panic!("{file}: {e}"));
         let toks = tokens(&strip(&src));
         // Comments and strings are blanked: an `untagged` left is the attribute's.
         for (t, line) in &toks {
@@ -822,7 +823,8 @@ fn no_vendor_is_named_outside_its_mock_and_its_signer() {
         if VENDOR_ALLOWED.iter().any(|a| file.starts_with(a)) {
             continue;
         }
-        let src = std::fs::read_to_string(tree.root.join(file)).unwrap_or_default();
+        let src =
+            std::fs::read_to_string(tree.root.join(file)).unwrap_or_else(|e| panic!("{file}: {e}"));
         // Unit tests may load the shipped specs by name.
         let code = src.split("#[cfg(test)]").next().unwrap_or_default();
         for (i, line) in code.lines().enumerate() {

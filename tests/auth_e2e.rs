@@ -242,7 +242,10 @@ fn check(tag: &str, auth: &str, credentials: &str, kind: Auth, cases: &[&str], s
             "{tag}: {case} ran and passed\n{text}"
         );
     }
-    let expected = format!("{} passed; 0 failed", cases.len());
+    let expected = format!(
+        "test result: ok. {} passed; 0 failed; 0 ignored",
+        cases.len()
+    );
     assert!(text.contains(&expected), "{tag}: {expected}\n{text}");
     for s in secrets {
         assert!(!text.contains(s), "{tag}: a secret in the output\n{text}");

@@ -279,7 +279,8 @@ fn run(b: Behaviour, tag: &str) -> (Option<i32>, String) {
         .env("T_SHOP_DOMAIN", "shop-domain")
         .env("T_SHOP_EXPIRED", "shop-expired-0a9b8c")
         .env_remove("CI")
-        .env_remove("CONTRACT_FAIL_ON_IGNORED")
+        // An ignored case fails the run: "every case" means every case ran.
+        .env("CONTRACT_FAIL_ON_IGNORED", "1")
         .env_remove("CONTRACT_MOCK_FAULT")
         .env_remove("CONTRACT_SPECS")
         .output()
@@ -309,6 +310,10 @@ fn a_server_that_keeps_the_spec_passes_every_case() {
         "ok",
     );
     assert_eq!(code, Some(0), "{all}");
+    assert!(
+        all.contains("test result: ok. 22 passed; 0 failed; 0 ignored"),
+        "every one of the 22 cases runs and passes:\n{all}"
+    );
     for case in [
         "success::documented",
         "error::OWNER_EMPTY",

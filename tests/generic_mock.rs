@@ -816,7 +816,7 @@ fn standalone(
 /// Runs the whole suite of the `pets` specs against a standalone generic mock as a live target
 /// (target file, credentials from the environment, `POST /__reset` before each consuming case);
 /// the names of the cases that failed.
-fn suite_against_standalone(fault: Option<&str>) -> (bool, Vec<String>) {
+fn suite_against_standalone(fault: Option<&str>) -> (bool, Vec<String>, String) {
     let dir = "examples/petstore/specs/pets";
     let args: Vec<&str> = fault.map(|f| vec!["--fault", f]).unwrap_or_default();
     let (_child, base, tokens) = standalone(dir, &args);
@@ -842,6 +842,11 @@ fn suite_against_standalone(fault: Option<&str>) -> (bool, Vec<String>) {
         .env("CONTRACT_SNAPSHOTS", "off")
         .env("CONTRACT_REPORT_DIR", work.join("reports"))
         .env("CONTRACT_PROPTEST_CASES", "8")
+        // An ignored case fails the run, wherever the test runs.
+        .env("CONTRACT_FAIL_ON_IGNORED", "1")
+        .env("NO_PROXY", "127.0.0.1,localhost")
+        .env_remove("CI")
+        .env_remove("CONTRACT_MOCK_FAULT")
         .env("GM_DEFAULT", &tokens["default"])
         .env("GM_READ_ONLY", &tokens["read_only"])
         .env("GM_GUEST", &tokens["guest"])
@@ -855,15 +860,19 @@ fn suite_against_standalone(fault: Option<&str>) -> (bool, Vec<String>) {
         .filter_map(|l| l.split_whitespace().nth(2).map(str::to_string))
         .collect();
     let _ = std::fs::remove_dir_all(&work);
-    (out.status.success(), failed)
+    (out.status.success(), failed, stdout.into_owned())
 }
 
 #[test]
 fn the_harness_suite_passes_against_the_generic_mock_and_catches_its_faults() {
-    let (ok, failed) = suite_against_standalone(None);
+    let (ok, failed, stdout) = suite_against_standalone(None);
     assert!(
         ok && failed.is_empty(),
         "the correct generic mock fails: {failed:?}"
+    );
+    assert!(
+        stdout.contains("test result: ok. 41 passed; 0 failed; 0 ignored"),
+        "every case of pets runs and passes:\n{stdout}"
     );
     for (fault, caught_by) in [
         (
@@ -880,7 +889,7 @@ fn the_harness_suite_passes_against_the_generic_mock_and_catches_its_faults() {
             "pets::get_pet::success::documented",
         ),
     ] {
-        let (ok, failed) = suite_against_standalone(Some(fault));
+        let (ok, failed, _) = suite_against_standalone(Some(fault));
         assert!(
             !ok && failed.iter().any(|c| c == caught_by),
             "{fault}: {failed:?}"
