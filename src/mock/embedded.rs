@@ -323,8 +323,8 @@ impl Embedded for Mocks {
     }
 }
 
-/// The embedded target a run's settings ask for, for its specs: the built-in vendor seed, the
-/// generic seed `CONTRACT_MOCK_SEED` names (or generated values), and the fault
+/// The embedded target a run's settings ask for, for its specs: the built-in vendor seed,
+/// generated values for the generic mock, and the fault
 /// `CONTRACT_MOCK_FAULT` names switched on (to see the suite fail). What the entry points hand
 /// the harness.
 ///

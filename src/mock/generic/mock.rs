@@ -19,6 +19,7 @@ use super::state::State;
 use super::success;
 use super::triggers::{self, Context};
 use super::values::request_values;
+use crate::contract::Carrier;
 use crate::contract::auth::AuthScheme;
 use crate::contract::{DocError, Operation, Service, SpecSet, Trigger};
 use crate::exec::values::Values;
@@ -210,11 +211,18 @@ impl Shared {
             return self.error(&op.errors[e], fault);
         }
         if let Some(problem) = self.checks[index].problem(req, &path, body.as_ref()) {
-            let documented = op.errors.iter().find(|e| {
-                e.status.is_none_or(|s| (400..500).contains(&s))
-                    && e.all_triggers()
-                        .iter()
-                        .any(|t| matches!(t, Trigger::Input(_)))
+            // The documented answer to a bad request: an error provoked by an input change with
+            // status 400 (or 422, or none stated); never a 404 or 409 that names a situation.
+            let input_error = |e: &&crate::contract::DocError| {
+                e.all_triggers()
+                    .iter()
+                    .any(|t| matches!(t, Trigger::Input(_)))
+            };
+            let documented = [Some(400), Some(422), None].iter().find_map(|want| {
+                op.errors
+                    .iter()
+                    .filter(input_error)
+                    .find(|e| e.status == *want)
             });
             return match documented {
                 Some(e) => self.error(e, fault),
@@ -308,6 +316,17 @@ impl Shared {
         }
         match success::body(op, values) {
             Some(mut body) => {
+                // An envelope's success carries its success code, whatever the example shows.
+                if let (Carrier::Envelope, Some(code)) = (
+                    self.service.errors.carrier,
+                    self.service.errors.success_code.as_ref(),
+                ) {
+                    let _ = crate::contract::pointer::set(
+                        &mut body,
+                        &self.service.errors.code_field,
+                        code.clone(),
+                    );
+                }
                 if let (Some(FaultKind::SuccessMissingField(f)), Value::Object(m)) =
                     (fault, &mut body)
                 {

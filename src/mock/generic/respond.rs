@@ -151,7 +151,7 @@ impl ErrorShaper {
 }
 
 /// A value of a schema's type, for a required field the pages give no value for.
-fn placeholder(schema: Option<&Value>) -> Value {
+pub(crate) fn placeholder(schema: Option<&Value>) -> Value {
     match schema.and_then(|s| s.get("type")).and_then(Value::as_str) {
         Some("integer" | "number") => json!(0),
         Some("boolean") => json!(false),

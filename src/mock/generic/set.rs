@@ -21,6 +21,26 @@ pub struct GenericSet {
     skipped: BTreeMap<String, String>,
 }
 
+/// Why the generic mock cannot stand in for a service's token endpoint, if so: one on another
+/// host (the harness would ask the real identity provider), or a path with templates.
+fn foreign_token_endpoint(auth: &AuthScheme) -> Option<String> {
+    use crate::contract::auth::Endpoint;
+    let endpoint = match auth {
+        AuthScheme::Oauth2ClientCredentials(o) => o.endpoint(),
+        AuthScheme::TokenRequest(t) => t.request.endpoint(),
+        _ => return None,
+    };
+    match endpoint {
+        Endpoint::Url(u) => Some(format!(
+            "its token endpoint is on another host ({u}): the embedded mock cannot stand in for it"
+        )),
+        Endpoint::Path(p) if p.contains("{{") => Some(format!(
+            "its token request path `{p}` has templates the generic mock does not serve"
+        )),
+        Endpoint::Path(_) => None,
+    }
+}
+
 impl GenericSet {
     /// The mocks of every service of `specs` but those in `served_elsewhere` (a hand-written
     /// mock serves them), over `seed`, with `fault` on in the service whose operation it names.
@@ -59,6 +79,10 @@ impl GenericSet {
                 );
                 continue;
             }
+            if let Some(why) = foreign_token_endpoint(&service.auth) {
+                set.skipped.insert(name.clone(), why);
+                continue;
+            }
             let f = fault
                 .clone()
                 .filter(|_| fault_service.as_deref() == Some(name.as_str()));
@@ -66,6 +90,16 @@ impl GenericSet {
                 name.clone(),
                 GenericMock::new(specs, name, seed.clone(), f)?,
             );
+        }
+        // A fault in a service this set does not serve would change nothing: a run with it on
+        // must not pass as if it had been checked.
+        if let (Some(f), Some(s)) = (&fault, &fault_service)
+            && !set.mocks.contains_key(s)
+        {
+            return Err(GenericError::UnknownFault {
+                service: s.clone(),
+                name: f.name(),
+            });
         }
         Ok(set)
     }
@@ -132,6 +166,24 @@ impl GenericSet {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_token_endpoint_on_another_host_is_not_stood_in_for() {
+        let scheme =
+            |v: serde_json::Value| -> AuthScheme { serde_json::from_value(v).expect("scheme") };
+        let why = foreign_token_endpoint(&scheme(serde_json::json!({
+            "scheme": "oauth2_client_credentials", "token_url": "https://idp.example/token"
+        })))
+        .expect("refused");
+        assert!(why.contains("https://idp.example/token"), "{why}");
+        assert!(
+            foreign_token_endpoint(&scheme(serde_json::json!({
+                "scheme": "oauth2_client_credentials", "token_path": "/oauth/token"
+            })))
+            .is_none()
+        );
+        assert!(foreign_token_endpoint(&scheme(serde_json::json!({"scheme": "bearer"}))).is_none());
+    }
 
     #[test]
     fn signed_and_hand_written_services_are_left_out() {

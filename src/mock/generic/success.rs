@@ -14,6 +14,22 @@ pub fn body(op: &Operation, values: &Values) -> Option<Value> {
     let json_body = op.success.body.json()?;
     let mut body = json_body.example.clone().unwrap_or_else(|| json!({}));
     fill(&mut body, values);
+    // Without an example (or with one that leaves a required field out) the body still has
+    // every field the schema requires, with a value of its type.
+    let schema = &json_body.schema.raw;
+    if let (Value::Object(m), Some(required)) =
+        (&mut body, schema.get("required").and_then(Value::as_array))
+    {
+        for name in required.iter().filter_map(Value::as_str) {
+            if !m.contains_key(name) {
+                let prop = schema.get("properties").and_then(|p| p.get(name));
+                let value = values
+                    .get(name)
+                    .map_or_else(|| super::respond::placeholder(prop), |v| json!(v));
+                m.insert(name.to_string(), value);
+            }
+        }
+    }
     for (k, v) in &op.success.case.fields {
         // A field may be a pointer into the body (`/meta/pinned`).
         let _ = crate::contract::pointer::set(&mut body, k, rendered(v, values));
@@ -91,6 +107,26 @@ mod tests {
             Some(
                 json!({"pet_id": "rex", "owner": {"owner_id": 1004, "label": "rex!"}, "n": 1, "echo": "rex", "ok": true})
             )
+        );
+    }
+
+    #[test]
+    fn a_body_without_example_has_every_required_field_and_pointer_fields() {
+        let op: Operation = serde_json::from_value(json!({
+            "id": "x", "summary": "x", "method": "GET", "path": "/x/{pet_id}",
+            "request": {"body": "none"},
+            "success": {"status": 200, "body": {"schema": {
+                "type": "object", "required": ["pet_id", "name", "age", "meta"],
+                "properties": {"pet_id": {"type": "string"}, "name": {"type": "string"},
+                    "age": {"type": "integer"}, "meta": {"type": "object"}}}},
+                "case": {"fixture": "f", "fields": {"/meta/pinned": true}}},
+            "errors": []
+        }))
+        .expect("op");
+        let values = Values::from([("pet_id".to_string(), "rex".to_string())]);
+        assert_eq!(
+            body(&op, &values),
+            Some(json!({"pet_id": "rex", "name": "", "age": 0, "meta": {"pinned": true}}))
         );
     }
 }
