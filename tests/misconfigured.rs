@@ -64,6 +64,8 @@ fn an_unset_credential_variable_stops_the_run_naming_its_line() {
         &[
             ("MISCONF_OA_ID", "id"),
             ("MISCONF_OA_SECRET", "s3cr3t-value"),
+            // An empty variable counts as unset: a secret CI did not pass.
+            ("MISCONF_IAM_USER", ""),
         ],
     );
     assert_eq!(output.status.code(), Some(2), "{text}");

@@ -148,12 +148,13 @@ impl Target {
             for (role, vars) in roles {
                 let mut values = Values::new();
                 for (key, var) in &vars.value {
-                    match env(var) {
+                    // An empty variable is a secret CI did not pass (a fork, a missing entry).
+                    match env(var).filter(|v| !v.is_empty()) {
                         Some(v) => {
                             values.insert(key.clone(), v);
                         }
                         None => problems.push(format!(
-                            "{}: environment variable {var} (`{key}` of credential `{role}` of {service}) is not set",
+                            "{}: environment variable {var} (`{key}` of credential `{role}` of {service}) is not set or empty",
                             super::provision_file::at(&shown, vars)
                         )),
                     }

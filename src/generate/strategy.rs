@@ -580,7 +580,9 @@ pub fn invalid_param_value(
 pub fn param_can_be_invalid(schema: &Value, required: bool) -> bool {
     let types = types_of(schema);
     let any_text_fits = types.is_empty() || types.contains(&"string");
-    let string_rule = ["maxLength", "pattern", "enum", "const", "format"]
+    // `format` is an annotation in draft 2020-12 (the validators do not check it): no text
+    // breaks it, so it makes no invalid value.
+    let string_rule = ["maxLength", "pattern", "enum", "const"]
         .iter()
         .any(|k| schema.get(*k).is_some())
         || schema

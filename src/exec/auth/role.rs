@@ -85,8 +85,8 @@ pub async fn for_role(
     {
         return Ok(c);
     }
+    // A ready token was registered as a secret when the target was read.
     if let Some(token) = values.get("token") {
-        secrets::register(token);
         return Ok(issued(&service.auth, token, values));
     }
     let base = target.auth_base(&service.name).await?;
