@@ -31,6 +31,11 @@ fn golden(name: &str) {
 }
 
 #[test]
+fn a_trigger_placeholder_that_names_no_fixture_value() {
+    golden("trigger_placeholder");
+}
+
+#[test]
 fn yaml_syntax_error() {
     golden("yaml_syntax");
 }

@@ -277,6 +277,7 @@ fn check_operation(op: &Operation, service: &Service, file: &SourceFile, found: 
     }
     if fixture_ok {
         check_param_values(op, file, &values, errors);
+        check_trigger_placeholders(op, file, &values, errors);
     }
     check_errors(op, service, file, &names, &values, errors);
     todo_triggers(op, file, warnings);
@@ -563,6 +564,73 @@ fn unknown_param(
 /// Query and header parameters: the success case's values name declared parameters and
 /// fixture values, and every required one has a value (the case's, or a fixture value of the
 /// same name).
+/// The `{{value}}` placeholders of input triggers name values of the success fixture (the
+/// request a trigger changes): a misspelt one would be sent as it is written.
+fn check_trigger_placeholders(
+    op: &Operation,
+    file: &SourceFile,
+    values: &BTreeSet<String>,
+    errors: &mut Vec<Diagnostic>,
+) {
+    for (i, e) in op.errors.iter().enumerate() {
+        let many = e.trigger.is_none();
+        for (j, t) in e.all_triggers().into_iter().enumerate() {
+            let Trigger::Input(c) = t else {
+                continue;
+            };
+            let at = if many {
+                format!("/errors/{i}/triggers/{j}/input")
+            } else {
+                format!("/errors/{i}/trigger/input")
+            };
+            let texts: Vec<(String, Value)> = c
+                .path
+                .iter()
+                .map(|(k, v)| {
+                    (
+                        format!("{at}/path/{}", escape_token(k)),
+                        Value::String(v.clone()),
+                    )
+                })
+                .chain(
+                    c.body
+                        .iter()
+                        .map(|(k, v)| (format!("{at}/body/{}", escape_token(k)), v.clone())),
+                )
+                .chain(
+                    c.query
+                        .iter()
+                        .map(|(k, v)| (format!("{at}/query/{}", escape_token(k)), v.clone())),
+                )
+                .chain(
+                    c.headers
+                        .iter()
+                        .map(|(k, v)| (format!("{at}/headers/{}", escape_token(k)), v.clone())),
+                )
+                .collect();
+            for (ptr, v) in texts {
+                for p in placeholders(&v).into_iter().filter(|p| !values.contains(p)) {
+                    errors.push(
+                        err(
+                            file,
+                            &ptr,
+                            "unknown-placeholder",
+                            format!(
+                                "placeholder `{{{{{p}}}}}` is not a value of fixture `{}`",
+                                op.success.case.fixture
+                            ),
+                        )
+                        .expected(format!(
+                            "one of {}",
+                            values.iter().cloned().collect::<Vec<_>>().join(", ")
+                        )),
+                    );
+                }
+            }
+        }
+    }
+}
+
 fn check_param_values(
     op: &Operation,
     file: &SourceFile,
