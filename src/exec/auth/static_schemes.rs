@@ -79,10 +79,24 @@ pub fn append_query(req: &mut Prepared, name: &str, value: &str) {
     );
 }
 
-/// Adds `name=value` (the value percent-encoded) to the request's `Cookie` header, replacing
-/// a cookie of the same name and keeping the others.
+/// Whether a value may stand in a cookie as it is (RFC 6265 `cookie-octet`: no white space,
+/// `"`, `,`, `;` or `\\`), and no `%`, so that what is sent always decodes back to the key.
+/// Servers read cookies raw, so a key such as `k+y==` is sent as it is.
+fn is_cookie_octets(value: &str) -> bool {
+    value.bytes().all(
+        |b| matches!(b, 0x21 | 0x23 | 0x24 | 0x26..=0x2B | 0x2D..=0x3A | 0x3C..=0x5B | 0x5D..=0x7E),
+    )
+}
+
+/// Adds `name=value` to the request's `Cookie` header (the value as it is where RFC 6265
+/// allows, percent-encoded otherwise), replacing a cookie of the same name and keeping the
+/// others.
 pub fn merge_cookie(req: &mut Prepared, name: &str, value: &str) {
-    let pair = format!("{name}={}", utf8_percent_encode(value, COMPONENT));
+    let pair = if is_cookie_octets(value) {
+        format!("{name}={value}")
+    } else {
+        format!("{name}={}", utf8_percent_encode(value, COMPONENT))
+    };
     let existing = req
         .headers
         .iter()
@@ -196,6 +210,10 @@ mod tests {
         let mut r = req("/");
         merge_cookie(&mut r, "sid", "k;1");
         assert_eq!(r.headers, vec![("Cookie".into(), "sid=k%3B1".into())]);
+        // A base64-like key is sent as it is: servers read cookies raw.
+        let mut r = req("/");
+        merge_cookie(&mut r, "sid", "k+y/Z==");
+        assert_eq!(r.headers, vec![("Cookie".into(), "sid=k+y/Z==".into())]);
         let mut r = req("/");
         r.headers
             .push(("cookie".into(), "theme=dark; sid=old".into()));
