@@ -321,3 +321,38 @@ fn existing_files_are_kept_without_force() {
     assert!(String::from_utf8_lossy(&bad.stderr).contains("is not a service name"));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn a_success_without_a_body_is_not_held_to_the_others_body() {
+    // 200 answers the note, 204 nothing: the imported success lists 200 only, so a correct
+    // empty 204 is never failed for "an empty body".
+    let dir = temp_dir("no-content");
+    let doc_path = dir.join("notes.json");
+    let doc = serde_json::json!({
+        "openapi": "3.0.3",
+        "info": {"title": "Notes", "version": "1"},
+        "paths": {"/notes/{id}": {"put": {
+            "operationId": "put_note",
+            "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}],
+            "responses": {
+                "200": {"description": "updated", "content": {"application/json": {
+                    "schema": {"type": "object", "required": ["id"], "properties": {"id": {"type": "string"}}},
+                    "example": {"id": "n-1"}}}},
+                "204": {"description": "nothing changed"}
+            }
+        }}}
+    });
+    std::fs::write(&doc_path, doc.to_string()).expect("write");
+    let doc = import::Document::read(&doc_path).expect("reads");
+    let imported = import::import(&doc, &import::Options::default()).expect("imports");
+    let out = dir.join("specs");
+    import::write(&imported, &out, false).expect("writes");
+    let op = read_yaml(&out.join("notes/put_note.yaml"));
+    assert_eq!(op["success"]["status"], serde_json::json!(200), "{op}");
+    let text = std::fs::read_to_string(out.join("notes/put_note.yaml")).expect("read");
+    assert!(
+        text.contains("TODO: 204 also succeeds without a JSON body"),
+        "{text}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
