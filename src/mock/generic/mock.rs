@@ -71,15 +71,7 @@ impl GenericMock {
                 signer: format!("{:?}", s.signer),
             });
         }
-        let mut only = GenericSeed::default();
-        if let Some(s) = seed.services.get(service) {
-            only.services.insert(service.to_string(), s.clone());
-        }
-        let seed = only
-            .complete(specs)?
-            .services
-            .remove(service)
-            .unwrap_or_default();
+        let seed = seed.for_service(specs, svc)?;
         let ops: Vec<Operation> = specs
             .operations
             .iter()

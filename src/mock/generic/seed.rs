@@ -80,13 +80,7 @@ impl GenericSeed {
     /// do not declare (a misspelt name would otherwise be silently ignored).
     pub fn complete(&self, specs: &SpecSet) -> Result<GenericSeed, GenericError> {
         let mut out = GenericSeed::default();
-        for name in self.services.keys() {
-            if !specs.services.contains_key(name) {
-                return Err(seed_error(format!(
-                    "names service `{name}`, which the specs do not declare"
-                )));
-            }
-        }
+        self.names_only(specs)?;
         for (name, service) in &specs.services {
             if matches!(service.auth, AuthScheme::Signed(_)) {
                 continue;
@@ -96,6 +90,38 @@ impl GenericSeed {
                 .insert(name.clone(), complete_service(specs, service, &given)?);
         }
         Ok(out)
+    }
+
+    /// One service's seed, what this one leaves out generated (the seed may name no service the
+    /// specs do not declare).
+    ///
+    /// # Errors
+    /// A service, fixture, role or value the specs do not declare.
+    pub fn for_service(
+        &self,
+        specs: &SpecSet,
+        service: &Service,
+    ) -> Result<ServiceSeed, GenericError> {
+        self.names_only(specs)?;
+        let given = self
+            .services
+            .get(&service.name)
+            .cloned()
+            .unwrap_or_default();
+        complete_service(specs, service, &given)
+    }
+
+    fn names_only(&self, specs: &SpecSet) -> Result<(), GenericError> {
+        match self
+            .services
+            .keys()
+            .find(|n| !specs.services.contains_key(*n))
+        {
+            Some(name) => Err(seed_error(format!(
+                "names service `{name}`, which the specs do not declare"
+            ))),
+            None => Ok(()),
+        }
     }
 
     /// Fixture values: service → fixture → values (what the harness's target needs).

@@ -186,6 +186,17 @@ mod tests {
     }
 
     #[test]
+    fn a_seed_naming_a_service_the_specs_lack_is_refused() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let pets = crate::contract::load(&root.join("examples/petstore/specs"))
+            .expect("specs")
+            .specs;
+        let seed = GenericSeed::parse("petz:\n  fixtures: {}\n", "seed.yaml").expect("seed");
+        let e = GenericSet::new(&pets, &[], &seed, None).expect_err("petz is no service");
+        assert!(e.to_string().contains("`petz`"), "{e}");
+    }
+
+    #[test]
     fn signed_and_hand_written_services_are_left_out() {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
         let specs = crate::contract::load(&root.join("specs"))
