@@ -16,16 +16,6 @@ pub enum GenericError {
         /// The signer's name.
         signer: String,
     },
-    /// A schema of the specs does not compile.
-    #[error("service `{service}`: the schema at {at} does not compile: {message}")]
-    Schema {
-        /// Service.
-        service: String,
-        /// Where (`operation request body`, `error schema`).
-        at: String,
-        /// The compiler's message.
-        message: String,
-    },
     /// The seed file is not readable or not a generic seed.
     #[error("generic seed {path}: {message}")]
     Seed {

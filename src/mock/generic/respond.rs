@@ -63,7 +63,7 @@ pub struct ErrorShaper {
     code_field: String,
     message_field: String,
     template: Map<String, Value>,
-    validator: Option<jsonschema::Validator>,
+    validator: Option<std::sync::Arc<jsonschema::Validator>>,
     /// Codes the service documents (a fallback that satisfies an enum or pattern of codes).
     documented: Vec<Value>,
     /// Whether the code field is a number.
@@ -108,7 +108,7 @@ impl ErrorShaper {
             code_field: shape.code_field.clone(),
             message_field: shape.message_field.clone(),
             template,
-            validator: jsonschema::validator_for(&shape.schema.raw).ok(),
+            validator: Some(shape.schema.validator.clone()),
             documented,
             numeric_code,
         }

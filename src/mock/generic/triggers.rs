@@ -50,14 +50,6 @@ pub fn matches(t: &Trigger, cx: Context<'_>) -> bool {
     }
 }
 
-fn body_at<'v>(body: &'v Value, key: &str) -> Option<&'v Value> {
-    if key.starts_with('/') {
-        body.pointer(key)
-    } else {
-        body.get(key)
-    }
-}
-
 fn param_matches(sent: Option<&str>, want: &Value) -> bool {
     match want {
         Value::Null => sent.is_none(),
@@ -78,10 +70,12 @@ fn input_matches(c: &InputChange, cx: Context<'_>) -> bool {
     let needs_body = !c.body.is_empty() || !c.remove.is_empty();
     let body = match cx.body {
         Some(b) => {
-            c.body.iter().all(|(k, v)| body_at(b, k) == Some(v))
+            c.body
+                .iter()
+                .all(|(k, v)| crate::contract::pointer::get(b, k) == Some(v))
                 && c.remove
                     .iter()
-                    .all(|k| b.is_object() && body_at(b, k).is_none())
+                    .all(|k| b.is_object() && crate::contract::pointer::get(b, k).is_none())
         }
         None => !needs_body,
     };
