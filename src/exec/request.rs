@@ -153,11 +153,7 @@ pub fn fill(template: &Value, values: &BTreeMap<String, String>) -> Value {
             {
                 return Value::String(v.clone());
             }
-            let mut out = s.clone();
-            for (k, v) in values {
-                out = out.replace(&format!("{{{{{k}}}}}"), v);
-            }
-            Value::String(out)
+            Value::String(fill_embedded(s, values))
         }
         Value::Array(a) => Value::Array(a.iter().map(|x| fill(x, values)).collect()),
         Value::Object(m) => Value::Object(
@@ -167,6 +163,27 @@ pub fn fill(template: &Value, values: &BTreeMap<String, String>) -> Value {
         ),
         other => other.clone(),
     }
+}
+
+/// `s` with each `{{name}}` inside it replaced, in one pass: the name read as lint reads it
+/// (trimmed), a name that fills nothing left as written, a value never filled again.
+fn fill_embedded(s: &str, values: &BTreeMap<String, String>) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(start) = rest.find("{{") {
+        let Some(len) = rest[start + 2..].find("}}") else {
+            break;
+        };
+        let end = start + 2 + len + 2;
+        out.push_str(&rest[..start]);
+        match values.get(rest[start + 2..end - 2].trim()) {
+            Some(v) => out.push_str(v),
+            None => out.push_str(&rest[start..end]),
+        }
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// Replaces `{{name}}` placeholders in a text.
@@ -314,6 +331,21 @@ mod tests {
     #[test]
     fn fill_replaces_whole_and_embedded_placeholders() {
         let values: BTreeMap<String, String> = [("u".to_string(), "bob".to_string())].into();
+        assert_eq!(
+            fill(&json!("x-{{ u }}-{{v}}"), &values),
+            json!("x-bob-{{v}}")
+        );
+        assert_eq!(fill(&json!(" {{u}} "), &values), json!(" bob "));
+        let nested: BTreeMap<String, String> = [
+            ("a".to_string(), "{{b}}".to_string()),
+            ("b".to_string(), "B".to_string()),
+        ]
+        .into();
+        assert_eq!(
+            fill(&json!("{{a}}!"), &nested),
+            json!("{{b}}!"),
+            "a value is not filled again"
+        );
         assert_eq!(
             fill(&json!({"a": ["{{u}}"], "b": "x-{{u}}"}), &values),
             json!({"a": ["bob"], "b": "x-bob"})
