@@ -222,21 +222,13 @@ fn check_operation(op: &Operation, service: &Service, file: &SourceFile, found: 
         if let Some(body) = &op.success.case.body {
             for p in placeholders(body) {
                 if !values.contains(&p) {
-                    errors.push(
-                        err(
-                            file,
-                            "/success/case/body",
-                            "unknown-placeholder",
-                            format!(
-                                "placeholder `{{{{{p}}}}}` is not a value of fixture `{}`",
-                                op.success.case.fixture
-                            ),
-                        )
-                        .expected(format!(
-                            "one of {}",
-                            values.iter().cloned().collect::<Vec<_>>().join(", ")
-                        )),
-                    );
+                    errors.push(unknown_placeholder(
+                        file,
+                        "/success/case/body",
+                        &p,
+                        &op.success.case.fixture,
+                        &values,
+                    ));
                 }
             }
         }
@@ -245,21 +237,13 @@ fn check_operation(op: &Operation, service: &Service, file: &SourceFile, found: 
         for (name, v) in &op.success.case.fields {
             for p in placeholders(v) {
                 if !values.contains(&p) {
-                    errors.push(
-                        err(
-                            file,
-                            &format!("/success/case/fields/{}", escape_token(name)),
-                            "unknown-placeholder",
-                            format!(
-                                "placeholder `{{{{{p}}}}}` is not a value of fixture `{}`",
-                                op.success.case.fixture
-                            ),
-                        )
-                        .expected(format!(
-                            "one of {}",
-                            values.iter().cloned().collect::<Vec<_>>().join(", ")
-                        )),
-                    );
+                    errors.push(unknown_placeholder(
+                        file,
+                        &format!("/success/case/fields/{}", escape_token(name)),
+                        &p,
+                        &op.success.case.fixture,
+                        &values,
+                    ));
                 }
             }
         }
@@ -564,6 +548,26 @@ fn unknown_param(
 /// Query and header parameters: the success case's values name declared parameters and
 /// fixture values, and every required one has a value (the case's, or a fixture value of the
 /// same name).
+/// A `{{p}}` that names no value of `fixture` (whose values are `values`), at `ptr`.
+fn unknown_placeholder(
+    file: &SourceFile,
+    ptr: &str,
+    p: &str,
+    fixture: &str,
+    values: &BTreeSet<String>,
+) -> Diagnostic {
+    err(
+        file,
+        ptr,
+        "unknown-placeholder",
+        format!("placeholder `{{{{{p}}}}}` is not a value of fixture `{fixture}`"),
+    )
+    .expected(format!(
+        "one of {}",
+        values.iter().cloned().collect::<Vec<_>>().join(", ")
+    ))
+}
+
 /// The `{{value}}` placeholders of input triggers name values of the success fixture (the
 /// request a trigger changes): a misspelt one would be sent as it is written.
 fn check_trigger_placeholders(
@@ -610,21 +614,13 @@ fn check_trigger_placeholders(
                 .collect();
             for (ptr, v) in texts {
                 for p in placeholders(&v).into_iter().filter(|p| !values.contains(p)) {
-                    errors.push(
-                        err(
-                            file,
-                            &ptr,
-                            "unknown-placeholder",
-                            format!(
-                                "placeholder `{{{{{p}}}}}` is not a value of fixture `{}`",
-                                op.success.case.fixture
-                            ),
-                        )
-                        .expected(format!(
-                            "one of {}",
-                            values.iter().cloned().collect::<Vec<_>>().join(", ")
-                        )),
-                    );
+                    errors.push(unknown_placeholder(
+                        file,
+                        &ptr,
+                        &p,
+                        &op.success.case.fixture,
+                        values,
+                    ));
                 }
             }
         }
@@ -647,21 +643,7 @@ fn check_param_values(
             unknown_param(op, location, name, file, &ptr, errors);
             for p in placeholders(&Value::String(template.clone())) {
                 if !values.contains(&p) {
-                    errors.push(
-                        err(
-                            file,
-                            &ptr,
-                            "unknown-placeholder",
-                            format!(
-                                "placeholder `{{{{{p}}}}}` is not a value of fixture `{}`",
-                                case.fixture
-                            ),
-                        )
-                        .expected(format!(
-                            "one of {}",
-                            values.iter().cloned().collect::<Vec<_>>().join(", ")
-                        )),
-                    );
+                    errors.push(unknown_placeholder(file, &ptr, &p, &case.fixture, values));
                 }
             }
         }
