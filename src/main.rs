@@ -499,10 +499,10 @@ fn cleanup(file: &std::path::Path, specs: &std::path::Path) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let client = &match client::Client::new(&target.limits) {
+    let client = &match client::Client::for_target(&target) {
         Ok(c) => c,
         Err(e) => {
-            eprintln!("error: {e}");
+            eprintln!("error: {}", target.secrets.redact(&e.to_string()));
             return ExitCode::FAILURE;
         }
     };
@@ -527,7 +527,7 @@ fn cleanup(file: &std::path::Path, specs: &std::path::Path) -> ExitCode {
             }
         }
         Err(e) => {
-            eprintln!("error: {e}");
+            eprintln!("error: {}", target.secrets.redact(&e));
             ExitCode::FAILURE
         }
     }

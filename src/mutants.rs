@@ -143,7 +143,7 @@ pub fn run_on(
     // A session of its own: each run (each fault) provisions into a ledger of its own.
     let session = crate::exec::session::Session::new(target);
     let names = fixture_names(target);
-    let client = &match client::Client::new(&target.limits) {
+    let client = &match client::Client::for_target(target) {
         Ok(c) => c,
         Err(e) => {
             return SuiteRun {
@@ -151,7 +151,7 @@ pub fn run_on(
                 failed: Vec::new(),
                 diffs: Vec::new(),
                 recorded: BTreeMap::new(),
-                errors: vec![e.to_string()],
+                errors: vec![crate::report::failure::harness_error(&e, &target.secrets)],
                 ran: 0,
                 ignored: Vec::new(),
                 elapsed: start.elapsed(),
@@ -209,7 +209,7 @@ pub fn run_on(
                                     own.insert(value.clone(), format!("{fixture}.{name}"));
                                 }
                             }
-                            let value = snapshot_value(&outcome.exchanges, &own);
+                            let value = snapshot_value(&outcome.exchanges, &own, &target.secrets);
                             r.2.insert(case.name.clone(), value);
                         }
                         Verdict::Passed => {}
@@ -217,12 +217,12 @@ pub fn run_on(
                         Verdict::Error(e) => r.1.push(format!(
                             "{}: {}",
                             case.name,
-                            crate::report::failure::harness_error(&e)
+                            crate::report::failure::harness_error(&e, &target.secrets)
                         )),
                         Verdict::NotRun(e) => r.1.push(format!(
                             "{}: not run: {}",
                             case.name,
-                            crate::report::failure::harness_error(&e)
+                            crate::report::failure::harness_error(&e, &target.secrets)
                         )),
                     }
                 }

@@ -87,7 +87,7 @@ impl Reader<'_> {
             self.problems.push(Problem {
                 var,
                 expected,
-                got: crate::secrets::strip_userinfo(&raw),
+                got: crate::secrets::without_userinfo(&raw),
             });
         }
         parsed

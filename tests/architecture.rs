@@ -19,11 +19,6 @@ const STATIC_ALLOWED: &[(&str, &str, &str)] = &[
         "the one tokio runtime of the process, which trials block on",
     ),
     (
-        "src/secrets.rs",
-        "SECRETS",
-        "the secret registry: every output path redacts what any part of the run registered",
-    ),
-    (
         "src/contract/format.rs",
         "SERVICE",
         "the compiled format schema of service.yaml, immutable once compiled",

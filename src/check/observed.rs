@@ -2,6 +2,8 @@
 
 use serde_json::Value;
 
+use crate::secrets::Secrets;
+
 /// What came back.
 #[derive(Debug, Clone)]
 pub struct Observed {
@@ -13,6 +15,8 @@ pub struct Observed {
     pub body: Vec<u8>,
     /// The body as JSON, when it parses.
     pub json: Option<Value>,
+    /// The secrets of the target that answered (none for a response made up by the harness).
+    secrets: Secrets,
 }
 
 impl Observed {
@@ -24,7 +28,15 @@ impl Observed {
             headers,
             body,
             json,
+            secrets: Secrets::new(),
         }
+    }
+
+    /// The response, its body text redacted with `secrets` (those of the target it came from).
+    #[must_use]
+    pub fn with_secrets(mut self, secrets: Secrets) -> Self {
+        self.secrets = secrets;
+        self
     }
 
     /// A header's value.
@@ -49,10 +61,10 @@ impl Observed {
             .and_then(|j| crate::contract::pointer::get(j, name))
     }
 
-    /// The body as text with every registered secret redacted, then cut to `max` characters
-    /// (redacting first, so that no part of a secret survives at the cut).
+    /// The body as text with every secret of its target redacted, then cut to `max`
+    /// characters (redacting first, so that no part of a secret survives at the cut).
     pub fn body_text(&self, max: usize) -> String {
-        let text = crate::secrets::redact(&String::from_utf8_lossy(&self.body));
+        let text = self.secrets.redact(&String::from_utf8_lossy(&self.body));
         let n = text.chars().count();
         if n > max {
             format!(

@@ -50,7 +50,9 @@ pub fn cleanup(specs: &SpecSet, target: &Target, client: &Client) -> Result<Clea
             let name = format!("{} ({}/{})", entry.entry, entry.service, entry.fixture);
             match runtime().block_on(p.teardown_in(env, &entry, &book)) {
                 Ok(()) => done.removed.push(name),
-                Err(e) => done.failed.push(format!("{name}: {e}")),
+                Err(e) => done
+                    .failed
+                    .push(target.secrets.redact(&format!("{name}: {e}"))),
             }
         }
         let _ = book.compact();

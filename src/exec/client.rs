@@ -13,8 +13,9 @@ use tokio::sync::{Mutex, Semaphore};
 
 use super::error::{ExchangeCause, HarnessError, Phase};
 use super::request::Prepared;
-use super::target::Limits;
+use super::target::{Limits, Target};
 use crate::check::Observed;
+use crate::secrets::Secrets;
 
 /// Sends requests for the harness.
 #[derive(Debug)]
@@ -24,6 +25,9 @@ pub struct Client {
     permits: Semaphore,
     interval: Option<Duration>,
     next_slot: Mutex<Instant>,
+    /// The secrets of the target this client talks to: every response it reads carries them,
+    /// so that text taken from a body is redacted before it is cut.
+    secrets: Secrets,
 }
 
 /// Response bodies (of operations and token endpoints) are read up to this size; a larger one
@@ -74,7 +78,17 @@ fn builder_error(e: reqwest::Error) -> HarnessError {
 }
 
 impl Client {
-    /// A client with these limits. Proxy variables of the environment (`HTTP_PROXY`, ...) are
+    /// The client of a target: its limits, and its secrets on every response read.
+    ///
+    /// # Errors
+    /// As [`Client::new`].
+    pub fn for_target(target: &Target) -> Result<Self, HarnessError> {
+        let mut client = Self::new(&target.limits)?;
+        client.secrets = target.secrets.clone();
+        Ok(client)
+    }
+
+    /// A client with these limits (and a registry of no secrets). Proxy variables of the environment (`HTTP_PROXY`, ...) are
     /// ignored: only `limits.proxy` (`CONTRACT_PROXY`) is used, and never for loopback.
     ///
     /// # Errors
@@ -122,6 +136,7 @@ impl Client {
                 .filter(|r| *r > 0.0)
                 .and_then(|r| Duration::try_from_secs_f64(1.0 / r).ok()),
             next_slot: Mutex::new(Instant::now()),
+            secrets: Secrets::new(),
         })
     }
 
@@ -196,7 +211,7 @@ impl Client {
             read(resp).await
         };
         match tokio::time::timeout(self.timeout, work).await {
-            Ok(Ok(observed)) => Ok(observed),
+            Ok(Ok(observed)) => Ok(observed.with_secrets(self.secrets.clone())),
             Ok(Err((p, cause))) => Err(fail(p, cause)),
             Err(_) => Err(fail(
                 Phase::from_code(phase.load(Ordering::Relaxed)),

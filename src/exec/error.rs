@@ -213,7 +213,7 @@ fn fmt_secs(d: std::time::Duration) -> String {
 }
 
 /// An error and its causes, outermost first, joined by `: ` (a cause whose text repeats the
-/// previous one is left out).
+/// previous one is left out). Not redacted: a report redacts it with its target's secrets.
 pub fn chain(e: &dyn std::error::Error) -> String {
     let mut out = e.to_string();
     let mut last = out.clone();
@@ -229,7 +229,7 @@ pub fn chain(e: &dyn std::error::Error) -> String {
         last = text;
         next = cause.source();
     }
-    crate::secrets::redact(&out)
+    out
 }
 
 #[cfg(test)]

@@ -268,7 +268,7 @@ impl Provisioning {
                     return Err(e);
                 }
             };
-            if let Err(e) = capture(&r.value, &sent, &mut values, &place) {
+            if let Err(e) = capture(env, &r.value, &sent, &mut values, &place) {
                 self.abandon(env, service, fixture, n, &uuid, &values).await;
                 return Err(e);
             }
@@ -288,12 +288,12 @@ impl Provisioning {
                 other: &lookup,
             };
             let limit = command_limit(p.value.command_timeout_seconds);
-            let out = run_command(env.client, &c.value, &scope, limit, &place).await?;
+            let out = run_command(env, &c.value, &scope, limit, &place).await?;
             let printed = values_from_output(&out).map_err(|message| ProvisionError::Command {
                 what: what.clone(),
                 at: c_at.clone(),
-                command: crate::secrets::redact(&c.value.join(" ")),
-                message,
+                command: env.target.secrets.redact(&c.value.join(" ")),
+                message: env.target.secrets.redact(&message),
             })?;
             values.extend(printed);
         }

@@ -18,7 +18,6 @@ use crate::check::Observed;
 use crate::contract::SpecSet;
 use crate::generate::Cred;
 use crate::report::curl::curl;
-use crate::secrets::redact;
 
 /// What provisioning needs from the run.
 #[derive(Clone, Copy)]
@@ -49,8 +48,11 @@ pub struct Sent {
     pub response: Observed,
 }
 
-fn body_text(r: &Observed) -> String {
-    redact(&r.body_text(2000)).replace('\n', "\n    ")
+fn body_text(env: Env<'_>, r: &Observed) -> String {
+    env.target
+        .secrets
+        .redact(&r.body_text(2000))
+        .replace('\n', "\n    ")
 }
 
 /// Sends a templated request to `service`'s base URL; a teardown also accepts 404 and 410
@@ -119,7 +121,7 @@ pub async fn send(
         .map_err(|e| other(e.to_string()))?;
     }
     let base = env.target.live_base(service).unwrap_or_default();
-    let shown = curl(&base, &req);
+    let shown = curl(&base, &req, &env.target.secrets);
     let response = env
         .client
         .send(&base, &req)
@@ -127,7 +129,7 @@ pub async fn send(
         .map_err(|e| ProvisionError::Transport {
             what: place.what.to_string(),
             at: place.at.to_string(),
-            message: super::error::chain(&e),
+            message: env.target.secrets.redact(&super::error::chain(&e)),
             curl: shown.clone(),
         })?;
     let s = response.status;
@@ -153,7 +155,7 @@ pub async fn send(
             exchange: Box::new(Shown {
                 curl: shown,
                 status: s,
-                body: body_text(&response),
+                body: body_text(env, &response),
             }),
         });
     }
@@ -168,6 +170,7 @@ pub async fn send(
 /// # Errors
 /// [`ProvisionError::Capture`] when a pointer or header finds no string or number.
 pub fn capture(
+    env: Env<'_>,
     spec: &ProvisionRequest,
     sent: &Sent,
     values: &mut Values,
@@ -183,7 +186,7 @@ pub fn capture(
                 exchange: Box::new(Shown {
                     curl: sent.curl.clone(),
                     status: sent.response.status,
-                    body: body_text(&sent.response),
+                    body: body_text(env, &sent.response),
                 }),
             });
         };
@@ -206,7 +209,7 @@ fn scalar_text(v: &Value) -> Option<String> {
 /// [`ProvisionError`] for a template naming nothing, a command that cannot start, runs too
 /// long or exits with another code than 0.
 pub async fn run_command(
-    client: &Client,
+    env: Env<'_>,
     argv: &[String],
     scope: &Scope<'_>,
     limit: Duration,
@@ -221,8 +224,9 @@ pub async fn run_command(
             at: place.at.to_string(),
             source,
         })?;
-    let shown = redact(&command::display(&argv));
-    let _slot = client.slot().await.map_err(|e| ProvisionError::Other {
+    let secrets = &env.target.secrets;
+    let shown = secrets.redact(&command::display(&argv));
+    let _slot = env.client.slot().await.map_err(|e| ProvisionError::Other {
         what: place.what.to_string(),
         at: place.at.to_string(),
         message: e.to_string(),
@@ -249,30 +253,31 @@ pub async fn run_command(
                 finished
                     .code
                     .map_or_else(|| "a signal".to_string(), |c| format!("code {c}")),
-                cut(&finished.stderr),
-                cut(&finished.stdout)
+                secrets.redact(&clip(&finished.stderr)),
+                secrets.redact(&clip(&finished.stdout))
             ),
         });
     }
     Ok(finished.stdout)
 }
 
-fn cut(s: &str) -> String {
+/// At most 2000 characters of `s`, indented for a message (the caller redacts).
+fn clip(s: &str) -> String {
     let t: String = s.trim().chars().take(2000).collect();
-    redact(&t).replace('\n', "\n    ")
+    t.replace('\n', "\n    ")
 }
 
 /// The values a provisioning command printed: one JSON object of strings or numbers.
 ///
 /// # Errors
-/// What is wrong with the output.
+/// What is wrong with the output (quoting it: the caller redacts).
 pub fn values_from_output(stdout: &str) -> Result<Values, String> {
     let v: Value = serde_json::from_str(stdout.trim())
-        .map_err(|e| format!("printed no JSON object ({e}):\n    {}", cut(stdout)))?;
+        .map_err(|e| format!("printed no JSON object ({e}):\n    {}", clip(stdout)))?;
     let Value::Object(m) = v else {
         return Err(format!(
             "printed JSON that is not an object: {}",
-            cut(stdout)
+            clip(stdout)
         ));
     };
     m.into_iter()

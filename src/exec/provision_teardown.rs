@@ -51,15 +51,16 @@ impl Provisioning {
             }
             Ok(false) => {}
             Err(e) => self.record_failure(
+                env,
                 entry,
                 format!(
                     "entry {} of {}/{} (values {}): {e}",
                     entry.entry,
                     entry.service,
                     entry.fixture,
-                    crate::secrets::redact(
-                        &serde_json::to_string(&entry.values).unwrap_or_default()
-                    )
+                    env.target
+                        .secrets
+                        .redact(&serde_json::to_string(&entry.values).unwrap_or_default())
                 ),
             ),
         }
@@ -88,22 +89,23 @@ impl Provisioning {
             values: values.clone(),
         };
         if let Err(e) = self.run_teardown(env, &entry).await {
-            self.record_failure(&entry, format!(
+            self.record_failure(env, &entry, format!(
                 "entry {} of {service}/{fixture}, made in part before its provisioning failed (values {}): {e}",
                 entry.entry,
-                crate::secrets::redact(&serde_json::to_string(values).unwrap_or_default())
+                env.target.secrets.redact(&serde_json::to_string(values).unwrap_or_default())
             ));
         }
     }
 
-    /// Keeps a failed teardown for the end of the run; past the limit, provisioning stops.
-    fn record_failure(&self, entry: &Entry, message: String) {
+    /// Keeps a failed teardown (its message redacted) for the end of the run; past the limit,
+    /// provisioning stops.
+    fn record_failure(&self, env: Env<'_>, entry: &Entry, message: String) {
         let mut failures = lock(&self.failures);
         failures.push(TeardownFailure {
             service: entry.service.clone(),
             fixture: entry.fixture.clone(),
             entry: entry.entry.clone(),
-            message,
+            message: env.target.secrets.redact(&message),
         });
         if failures.len() > self.max_failed_teardowns {
             // The count at the moment it stopped: the first failure past the limit.
@@ -151,7 +153,7 @@ impl Provisioning {
                 what: &what,
             };
             let limit = command_limit(p.value.command_timeout_seconds);
-            run_command(env.client, &c.value, &scope, limit, &place).await?;
+            run_command(env, &c.value, &scope, limit, &place).await?;
         }
         Ok(p.value.has_teardown())
     }

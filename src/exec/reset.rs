@@ -95,7 +95,7 @@ impl Reset {
                 what: "reset",
             };
             run_command(
-                env.client,
+                env,
                 argv,
                 &scope,
                 command_limit(spec.command_timeout_seconds),

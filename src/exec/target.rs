@@ -11,7 +11,7 @@ use super::provision_file::Plan;
 use super::runtime::runtime;
 use super::target_file::TargetFile;
 use crate::contract::SpecSet;
-use crate::secrets;
+use crate::secrets::Secrets;
 
 pub use super::values::Values;
 
@@ -57,6 +57,9 @@ pub struct Target {
     pub limits: Limits,
     /// What the target file asks of a run's state: provisioning and reset (live targets).
     pub plan: Plan,
+    /// This target's secrets: its credential values, its URLs' userinfo and the tokens its
+    /// roles obtain. Every report about the target is redacted with them.
+    pub secrets: Secrets,
 }
 
 impl std::fmt::Debug for Target {
@@ -120,6 +123,7 @@ impl Target {
             kind: TargetKind::Embedded(embedded),
             limits: Limits::default(),
             plan: Plan::default(),
+            secrets: Secrets::new(),
         }
     }
 
@@ -173,14 +177,15 @@ impl Target {
             reset: tf.reset,
         };
         // Userinfo is registered as a secret and dropped: never printed, never sent.
-        let default_base = secrets::strip_userinfo(&if base_url.is_empty() {
+        let secrets = Secrets::new();
+        let default_base = secrets.strip_userinfo(&if base_url.is_empty() {
             tf.base_url.clone().unwrap_or_default()
         } else {
             base_url.to_string()
         });
         let strip_all = |urls: BTreeMap<String, String>| -> BTreeMap<String, String> {
             urls.into_iter()
-                .map(|(k, u)| (k, secrets::strip_userinfo(&u)))
+                .map(|(k, u)| (k, secrets.strip_userinfo(&u)))
                 .collect()
         };
         let target = Self {
@@ -217,6 +222,7 @@ impl Target {
                 proxy: None,
             },
             plan,
+            secrets,
         };
         // Every service of the specs needs a base URL: without one each of its cases would fail
         // on its own, far from the cause.
@@ -261,7 +267,7 @@ impl Target {
             for values in roles.values() {
                 for (name, value) in values {
                     if scheme.is_none_or(|s| s.is_secret(name)) {
-                        secrets::register(value);
+                        self.secrets.register(value);
                     }
                 }
             }

@@ -1,7 +1,7 @@
 //! A request as a curl command a reader can paste, with secrets redacted.
 
 use crate::exec::request::Prepared;
-use crate::secrets::{REDACTED, is_secret_header, redact};
+use crate::secrets::{REDACTED, Secrets, is_secret_header};
 
 /// Longest body shown in full.
 const MAX_BODY: usize = 2000;
@@ -10,8 +10,9 @@ fn quote(s: &str) -> String {
     format!("'{}'", s.replace('\'', r"'\''"))
 }
 
-/// `curl -sS -X METHOD 'URL' -H ... --data-binary '...'`.
-pub fn curl(base: &str, req: &Prepared) -> String {
+/// `curl -sS -X METHOD 'URL' -H ... --data-binary '...'`, with the target's `secrets`
+/// redacted (the body's before it is cut).
+pub fn curl(base: &str, req: &Prepared, secrets: &Secrets) -> String {
     let mut out = format!(
         "curl -sS -X {} {}",
         req.method,
@@ -31,7 +32,7 @@ pub fn curl(base: &str, req: &Prepared) -> String {
         out.push_str(&format!(" -H {}", quote(&format!("{k}: {shown}"))));
     }
     if let Some(body) = &req.body {
-        let text = redact(&String::from_utf8_lossy(body));
+        let text = secrets.redact(&String::from_utf8_lossy(body));
         let n = text.chars().count();
         let text = if n > MAX_BODY {
             format!(
@@ -44,7 +45,7 @@ pub fn curl(base: &str, req: &Prepared) -> String {
         };
         out.push_str(&format!(" --data-binary {}", quote(&text)));
     }
-    redact(&out)
+    secrets.redact(&out)
 }
 
 #[cfg(test)]
@@ -63,14 +64,15 @@ mod tests {
             ],
             body: Some(b"{\"a\":\"it's\"}".to_vec()),
         };
-        let c = curl("http://h", &req);
+        let c = curl("http://h", &req, &Secrets::new());
         assert!(!c.contains("abcdef123") && !c.contains("ffff"), "{c}");
         assert!(c.contains(r#"--data-binary '{"a":"it'\''s"}'"#), "{c}");
     }
 
     #[test]
     fn query_and_header_parameters_are_shown_and_secrets_in_them_redacted() {
-        crate::secrets::register("query-secret-91f2");
+        let secrets = Secrets::new();
+        secrets.register("query-secret-91f2");
         let req = Prepared {
             method: "GET".into(),
             path: "/pets?limit=10&q=a%20b&key=query-secret-91f2".into(),
@@ -80,7 +82,7 @@ mod tests {
             ],
             body: None,
         };
-        let c = curl("http://h", &req);
+        let c = curl("http://h", &req, &secrets);
         assert!(
             c.starts_with("curl -sS -X GET 'http://h/pets?limit=10&q=a%20b&key=[REDACTED]'"),
             "{c}"
@@ -88,5 +90,29 @@ mod tests {
         assert!(c.contains(" -H 'X-Request-Id: req-1'"), "{c}");
         assert!(c.contains(" -H 'X-Tenant: [REDACTED]'"), "{c}");
         assert!(!c.contains("query-secret-91f2"), "{c}");
+        // Another target's registry hides nothing of this one.
+        let other = curl("http://h", &req, &Secrets::new());
+        assert!(other.contains("key=query-secret-91f2"), "{other}");
+    }
+
+    #[test]
+    fn a_long_body_is_redacted_before_it_is_cut() {
+        let secrets = Secrets::new();
+        let secret = "body-secret-5c1d-0123456789";
+        secrets.register(secret);
+        // The secret straddles the cut at MAX_BODY characters.
+        let body = format!("{}{secret}{}", "x".repeat(MAX_BODY - 10), "y".repeat(50));
+        let req = Prepared {
+            method: "POST".into(),
+            path: "/x".into(),
+            headers: Vec::new(),
+            body: Some(body.into_bytes()),
+        };
+        let c = curl("http://h", &req, &secrets);
+        assert!(
+            !c.contains("body-secret"),
+            "the secret's head survived the cut"
+        );
+        assert!(c.contains(REDACTED), "{c}");
     }
 }

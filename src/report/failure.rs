@@ -8,7 +8,7 @@ use super::reproduce::Reproduce;
 use crate::exec::error::chain;
 use crate::exec::{Exchange, HarnessError, Verdict};
 use crate::generate::Case;
-use crate::secrets::redact;
+use crate::secrets::Secrets;
 
 /// Longest response body shown.
 const MAX_RESPONSE: usize = 1500;
@@ -16,18 +16,21 @@ const MAX_RESPONSE: usize = 1500;
 /// A harness error's text, with its causes (secrets redacted): rendered here, at display
 /// time, from the typed error. An error that ended a shrink shows its cause first, then what
 /// it interrupted.
-pub fn harness_error(e: &HarnessError) -> String {
-    match e {
-        HarnessError::WhileShrinking { cause, .. } => {
-            format!("{}\n  {}", chain(cause), redact(&e.to_string()))
-        }
+pub fn harness_error(e: &HarnessError, secrets: &Secrets) -> String {
+    secrets.redact(&match e {
+        HarnessError::WhileShrinking { cause, .. } => format!("{}\n  {e}", chain(cause)),
         _ => chain(e),
-    }
+    })
 }
 
 /// Renders a verdict that is not a pass, ending with the command that reruns the case; `None`
 /// for a pass.
-pub fn render(case: &Case, verdict: &Verdict, repro: &Reproduce) -> Option<String> {
+pub fn render(
+    case: &Case,
+    verdict: &Verdict,
+    repro: &Reproduce,
+    secrets: &Secrets,
+) -> Option<String> {
     let mut s = String::new();
     match verdict {
         Verdict::Passed => return None,
@@ -42,7 +45,7 @@ pub fn render(case: &Case, verdict: &Verdict, repro: &Reproduce) -> Option<Strin
             } else {
                 ""
             };
-            let _ = writeln!(s, "  {not_run}{}", harness_error(e));
+            let _ = writeln!(s, "  {not_run}{}", harness_error(e, secrets));
             let _ = writeln!(s, "  reproduce: {}", repro.line(&case.name, None));
         }
         Verdict::Failed {
@@ -68,7 +71,7 @@ pub fn render(case: &Case, verdict: &Verdict, repro: &Reproduce) -> Option<Strin
                 }
             }
             if let Some(ex) = exchange {
-                exchange_text(&mut s, ex);
+                exchange_text(&mut s, ex, secrets);
             }
             if let Some(p) = property {
                 let _ = writeln!(s);
@@ -89,13 +92,13 @@ pub fn render(case: &Case, verdict: &Verdict, repro: &Reproduce) -> Option<Strin
             let _ = writeln!(s, "  reproduce: {}", repro.line(&case.name, property));
         }
     }
-    Some(redact(&s))
+    Some(secrets.redact(&s))
 }
 
-fn exchange_text(s: &mut String, ex: &Exchange) {
+fn exchange_text(s: &mut String, ex: &Exchange, secrets: &Secrets) {
     let _ = writeln!(s);
     let _ = writeln!(s, "  request:");
-    let _ = writeln!(s, "    {}", curl(&ex.base, &ex.request));
+    let _ = writeln!(s, "    {}", curl(&ex.base, &ex.request, secrets));
     let _ = writeln!(s, "  response:");
     let _ = writeln!(s, "    HTTP {}", ex.response.status);
     if let Some(ct) = ex.response.header("content-type") {

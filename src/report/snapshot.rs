@@ -7,11 +7,16 @@ use std::collections::BTreeMap;
 use serde_json::{Map, Value, json};
 
 use crate::exec::Exchange;
-use crate::secrets::redact;
+use crate::secrets::Secrets;
 
 /// The snapshot value of a case's exchanges. `fixture_values` maps each fixture value to its
-/// name so that the same behaviour on another server gives the same snapshot.
-pub fn snapshot_value(exchanges: &[Exchange], fixture_values: &BTreeMap<String, String>) -> Value {
+/// name so that the same behaviour on another server gives the same snapshot; the target's
+/// `secrets` are redacted.
+pub fn snapshot_value(
+    exchanges: &[Exchange],
+    fixture_values: &BTreeMap<String, String>,
+    secrets: &Secrets,
+) -> Value {
     let steps: Vec<Value> = exchanges
         .iter()
         .map(|ex| {
@@ -46,7 +51,7 @@ pub fn snapshot_value(exchanges: &[Exchange], fixture_values: &BTreeMap<String, 
     } else {
         Value::Array(steps)
     };
-    scrub(&value, None, fixture_values)
+    scrub(&value, None, fixture_values, secrets)
 }
 
 fn volatile_key(key: &str) -> Option<&'static str> {
@@ -66,7 +71,11 @@ fn volatile_key(key: &str) -> Option<&'static str> {
     }
 }
 
-fn replace_fixture_values(s: &str, fixture_values: &BTreeMap<String, String>) -> String {
+fn replace_fixture_values(
+    s: &str,
+    fixture_values: &BTreeMap<String, String>,
+    secrets: &Secrets,
+) -> String {
     // Longest values first, so that one value inside another does not split it.
     let mut pairs: Vec<(&String, &String)> = fixture_values.iter().collect();
     pairs.sort_by_key(|(v, _)| std::cmp::Reverse(v.len()));
@@ -76,7 +85,7 @@ fn replace_fixture_values(s: &str, fixture_values: &BTreeMap<String, String>) ->
             out = replace_whole(&out, value, &format!("[fixture.{name}]"));
         }
     }
-    redact(&out)
+    secrets.redact(&out)
 }
 
 /// `s` with every occurrence of `value` that stands on its own replaced: not one inside a
@@ -112,10 +121,15 @@ fn replace_whole(s: &str, value: &str, with: &str) -> String {
     out
 }
 
-fn scrub(v: &Value, key: Option<&str>, fixture_values: &BTreeMap<String, String>) -> Value {
+fn scrub(
+    v: &Value,
+    key: Option<&str>,
+    fixture_values: &BTreeMap<String, String>,
+    secrets: &Secrets,
+) -> Value {
     match v {
         Value::String(s) => {
-            let replaced = replace_fixture_values(s, fixture_values);
+            let replaced = replace_fixture_values(s, fixture_values, secrets);
             if replaced != *s {
                 return Value::String(replaced);
             }
@@ -128,11 +142,20 @@ fn scrub(v: &Value, key: Option<&str>, fixture_values: &BTreeMap<String, String>
             Some(p) if p == "[timestamp]" => Value::String(p.into()),
             _ => v.clone(),
         },
-        Value::Array(a) => Value::Array(a.iter().map(|x| scrub(x, key, fixture_values)).collect()),
+        Value::Array(a) => Value::Array(
+            a.iter()
+                .map(|x| scrub(x, key, fixture_values, secrets))
+                .collect(),
+        ),
         // Keys are redacted too: a server may echo a token as an object key.
         Value::Object(m) => Value::Object(
             m.iter()
-                .map(|(k, x)| (redact(k), scrub(x, Some(k), fixture_values)))
+                .map(|(k, x)| {
+                    (
+                        secrets.redact(k),
+                        scrub(x, Some(k), fixture_values, secrets),
+                    )
+                })
                 .collect(),
         ),
         other => other.clone(),
@@ -150,9 +173,10 @@ mod tests {
 
     #[test]
     fn secrets_in_keys_are_redacted() {
-        crate::secrets::register("tok-as-key-5f2e");
+        let secrets = Secrets::new();
+        secrets.register("tok-as-key-5f2e");
         let v = json!({"tok-as-key-5f2e": {"x": 1}});
-        let s = scrub(&v, None, &BTreeMap::new());
+        let s = scrub(&v, None, &BTreeMap::new(), &secrets);
         assert_eq!(s, json!({"[REDACTED]": {"x": 1}}));
     }
 
@@ -178,7 +202,7 @@ mod tests {
         let fixtures: BTreeMap<String, String> =
             [("org-leaf".to_string(), "org_id".to_string())].into();
         let v = json!({"org_id": "org-leaf", "other_id": "x1", "created_at": 1234, "msg": "org-leaf gone", "n": 3});
-        let s = scrub(&v, None, &fixtures);
+        let s = scrub(&v, None, &fixtures, &Secrets::new());
         assert_eq!(
             s,
             json!({"org_id": "[fixture.org_id]", "other_id": "[id]", "created_at": "[timestamp]", "msg": "[fixture.org_id] gone", "n": 3})

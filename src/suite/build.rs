@@ -95,7 +95,7 @@ impl Suite {
         if let Some(c) = self.client.get() {
             return Ok(c);
         }
-        let c = client::Client::new(&self.target.limits)?;
+        let c = client::Client::for_target(&self.target)?;
         Ok(self.client.get_or_init(|| c))
     }
 

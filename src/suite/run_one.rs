@@ -14,7 +14,6 @@ use crate::generate::{Case, Plan};
 use crate::report::snapshot::{snapshot_name, snapshot_value};
 use crate::report::snapshot_file::{self, SnapshotOutcome};
 use crate::report::{Record, Status, failure};
-use crate::secrets::redact;
 
 impl Suite {
     /// Runs case `i`; the text of its failure, if any.
@@ -25,8 +24,13 @@ impl Suite {
         let case = &self.cases[i];
         let start = Instant::now();
         let not_run = |e: HarnessError| {
-            let message =
-                failure::render(case, &Verdict::NotRun(e), &self.reproduce).unwrap_or_default();
+            let message = failure::render(
+                case,
+                &Verdict::NotRun(e),
+                &self.reproduce,
+                &self.target.secrets,
+            )
+            .unwrap_or_default();
             self.record(
                 case,
                 Status::Error,
@@ -76,7 +80,12 @@ impl Suite {
                 Vec::new(),
             ),
         };
-        let mut message = failure::render(case, &outcome.verdict, &self.reproduce);
+        let mut message = failure::render(
+            case,
+            &outcome.verdict,
+            &self.reproduce,
+            &self.target.secrets,
+        );
         let mut status = match outcome.verdict {
             Verdict::Passed => Status::Passed,
             Verdict::Failed { .. } => Status::Failed,
@@ -89,7 +98,7 @@ impl Suite {
         );
         if let (Status::Passed, Some(dir), true) = (status, &self.snapshots, snapshot_wanted) {
             let names = self.fixture_names(&case.id.service, &provided);
-            let value = snapshot_value(&outcome.exchanges, &names);
+            let value = snapshot_value(&outcome.exchanges, &names, &self.target.secrets);
             let name = snapshot_name(&case.name);
             match snapshot_file::compare(dir, &name, &case.about, &value, self.snapshot_mode) {
                 Ok(SnapshotOutcome::Matched) => {}
@@ -102,7 +111,7 @@ impl Suite {
                 }
                 Ok(o @ SnapshotOutcome::Changed { .. }) => {
                     status = Status::Failed;
-                    message = Some(redact(&format!(
+                    message = Some(self.target.secrets.redact(&format!(
                         "behaviour change in {}\n  checks: {}\n  {o}  reproduce: {}",
                         case.name,
                         case.about,

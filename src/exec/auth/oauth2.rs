@@ -13,7 +13,6 @@ use crate::contract::auth::{ClientAuth, OAuth2};
 use crate::exec::client::{Client, display_url};
 use crate::exec::error::chain;
 use crate::exec::values::Values;
-use crate::secrets;
 
 /// The token request's headers and form body.
 ///
@@ -61,7 +60,7 @@ pub fn request(o: &OAuth2, values: &Values) -> Result<(Vec<(String, String)>, St
 /// Asks the token endpoint at `url`: the token and its lifetime.
 ///
 /// # Errors
-/// The text of what went wrong (never a secret: the caller redacts).
+/// The text of what went wrong (reports redact it with the target's secrets).
 pub async fn fetch(
     client: &Client,
     url: &str,
@@ -96,7 +95,6 @@ fn answer(obs: &Observed, url: &str, o: &OAuth2) -> Result<(String, Duration), S
                 obs.body_text(300)
             )
         })?;
-    secrets::register(token);
     let default = Duration::from_secs(o.default_lifetime_seconds);
     Ok((
         token.to_string(),

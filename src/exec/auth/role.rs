@@ -13,7 +13,6 @@ use crate::exec::client::Client;
 use crate::exec::error::HarnessError;
 use crate::exec::target::Target;
 use crate::exec::values::Values;
-use crate::secrets;
 
 pub(super) fn token_error(
     service: &Service,
@@ -23,7 +22,7 @@ pub(super) fn token_error(
     HarnessError::Token {
         service: service.name.clone(),
         role: role.to_string(),
-        message: secrets::redact(&message.into()),
+        message: message.into(),
     }
 }
 
@@ -94,6 +93,8 @@ pub async fn for_role(
     let fetched = tokens
         .get_or_fetch(&key, || async {
             let (token, life) = obtain(client, &base, &service.auth, values).await?;
+            // Registered before any request carries it, so no report can show it.
+            target.secrets.register(&token);
             Ok::<_, String>((issued(&service.auth, &token, values), life))
         })
         .await;

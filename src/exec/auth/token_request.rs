@@ -11,7 +11,6 @@ use crate::contract::auth::{Endpoint, TokenRequest, TokenSource, placeholders};
 use crate::exec::client::{Client, display_url};
 use crate::exec::error::chain;
 use crate::exec::values::Values;
-use crate::secrets;
 
 /// Lifetime when neither `lifetime_seconds` nor the answer says.
 const DEFAULT_LIFETIME: Duration = Duration::from_secs(3600);
@@ -169,7 +168,7 @@ fn form_body(b: &Value) -> Result<String, String> {
 /// Sends the token request: the token and its lifetime.
 ///
 /// # Errors
-/// The text of what went wrong (the caller redacts).
+/// The text of what went wrong (reports redact it with the target's secrets).
 pub async fn fetch(
     client: &Client,
     base: &str,
@@ -216,7 +215,6 @@ pub async fn fetch(
             (token, Some(body))
         }
     };
-    secrets::register(&token);
     let default = t
         .lifetime_seconds
         .map_or(DEFAULT_LIFETIME, Duration::from_secs);

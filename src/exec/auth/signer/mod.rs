@@ -13,7 +13,7 @@ use crate::exec::values::Values;
 /// Obtains a signer's token from `url`: the token and its lifetime.
 ///
 /// # Errors
-/// The text of what went wrong (the caller redacts).
+/// The text of what went wrong (reports redact it with the target's secrets).
 pub async fn fetch(
     signer: SignerName,
     client: &Client,
