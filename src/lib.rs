@@ -4,7 +4,7 @@
 //! checks → reporting. The [`mock`] server stands beside it: a stateful implementation of the
 //! documented behaviour, used as the default target and as a standalone mock.
 
-pub mod check;
+pub(crate) mod check;
 pub mod contract;
 pub mod exec;
 pub mod generate;
@@ -13,6 +13,6 @@ pub mod mock;
 pub mod mutants;
 pub mod report;
 pub mod secret_forms;
-pub mod secrets;
+pub(crate) mod secrets;
 pub mod settings;
-pub mod suite;
+pub(crate) mod suite;

@@ -34,11 +34,12 @@ impl Promises<'_> {
 
     /// Every failure of `obs` against `expect`; empty when it keeps the promise. The success
     /// case's `fields` are compared as written (see [`Promises::evaluate_with`]).
+    #[cfg(test)]
     pub fn evaluate(&self, obs: &Observed, expect: &Expect) -> Vec<Failure> {
         self.evaluate_with(obs, expect, &self.op.success.case.fields)
     }
 
-    /// Like [`Promises::evaluate`], with the success case's `fields` already filled with the
+    /// Like `Promises::evaluate`, with the success case's `fields` already filled with the
     /// request's values (`account_id: "{{app_user_id}}"` becomes the id the request named).
     pub fn evaluate_with(
         &self,

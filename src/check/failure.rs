@@ -13,8 +13,6 @@ pub enum At<'a> {
     Op(&'a Operation, Cow<'a, str>),
     /// A JSON pointer into a service file.
     Service(&'a Service, Cow<'a, str>),
-    /// Already rendered.
-    Text(Cow<'a, str>),
 }
 
 impl<'a> At<'a> {
@@ -33,7 +31,6 @@ impl<'a> At<'a> {
         match self {
             At::Op(op, p) => op.locate(p),
             At::Service(s, p) => s.locate(p),
-            At::Text(t) => t.to_string(),
         }
     }
 }
