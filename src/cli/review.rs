@@ -5,7 +5,7 @@ use std::io::{BufRead, IsTerminal, Write};
 use std::path::Path;
 use std::process::ExitCode;
 
-use contract_harness::report::snapshot_review::{Pending, pending};
+use crate::report::snapshot_review::{Pending, pending};
 
 /// Reviews the proposals under `dir`: all accepted, all rejected, or one by one when standard
 /// input is a terminal. Without a terminal and without a flag it only lists them and fails, so
